@@ -1,0 +1,85 @@
+"""Build the spaCy pipeline once and run the section extractors over a document.
+
+``spacy.blank("en")`` (nothing downloaded) + the built-in sentencizer + one
+``span_ruler`` holding every packaged vocabulary (labels are the vocabulary
+names in upper case, span ids the concept ids) + the abbreviation component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.nlp.abbreviations import find_abbreviations
+from extractor.nlp.design import extract_design
+from extractor.nlp.findings import Extraction
+from extractor.nlp.intervention import extract_intervention
+from extractor.nlp.outcomes import extract_outcomes
+from extractor.nlp.population import extract_population
+from extractor.nlp.vocab import concept_label, load_vocabulary, vocabulary_names
+
+CONCEPTS_KEY = "concepts"
+
+
+@Language.factory("extractor_abbreviations")
+def make_abbreviations(nlp: Language, name: str):
+    """Store ``{short: Abbreviation}`` of the doc's definitions in ``doc.user_data["abbreviations"]``."""
+
+    def annotate(doc: Doc) -> Doc:
+        doc.user_data["abbreviations"] = find_abbreviations(doc.text)
+        return doc
+
+    return annotate
+
+
+def vocabulary_patterns() -> list[dict]:
+    """span_ruler patterns from every packaged vocabulary (phrases matched on LOWER)."""
+    patterns = []
+    for name in vocabulary_names():
+        label = concept_label(name)
+        for concept in load_vocabulary(name):
+            for phrase in dict.fromkeys((concept.literal, *concept.synonyms)):
+                patterns.append({"label": label, "id": concept.id, "pattern": phrase})
+            for token_pattern in concept.patterns:
+                patterns.append({"label": label, "id": concept.id, "pattern": list(token_pattern)})
+    return patterns
+
+
+@cache
+def build_nlp() -> Language:
+    """The extraction pipeline, built once per process."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="extractor_concepts",
+        config={"spans_key": CONCEPTS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
+    )
+    ruler.add_patterns(vocabulary_patterns())
+    nlp.add_pipe("extractor_abbreviations")
+    return nlp
+
+
+def extract_doc(doc: Doc) -> Extraction:
+    """Run every section extractor on a processed ``doc``."""
+    return Extraction(
+        design=extract_design(doc),
+        population=extract_population(doc),
+        intervention=extract_intervention(doc),
+        outcomes=extract_outcomes(doc),
+    )
+
+
+def extract_text(text: str) -> Extraction:
+    """Extract from one text."""
+    return extract_doc(build_nlp()(text))
+
+
+def extract_texts(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Extraction]:
+    """Extract from many texts, streaming through ``nlp.pipe``."""
+    for doc in build_nlp().pipe(texts, batch_size=batch_size):
+        yield extract_doc(doc)
