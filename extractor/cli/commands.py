@@ -1,0 +1,3 @@
+"""Imports every command module so each registers on ``app`` (one line per command)."""
+
+# ruff: noqa: F401
