@@ -1,0 +1,540 @@
+"""The SQLite store: the only module that imports sqlite-utils (and sqlite3).
+
+Tables (human names and foreign keys, so ``datasette`` browsing is pleasant):
+
+- ``documents``: one row per source document (bibliographic fields, the
+  canonical ``text`` that evidence offsets point into, the abstract, the
+  content hash); FTS5 over title and abstract (``documents_fts``).
+- ``records``: one row per document and ``source`` (``extracted`` or
+  ``curated``), with the flat design/population/intervention fields and the
+  whole exchange-format record as JSON (``record``, the single source of
+  truth for export). A run only ever writes ``extracted`` rows, so curated
+  rows are never overwritten.
+- ``outcomes``, ``outcome_values``, ``evidence``: the record's outcomes,
+  each number with its evidence span, and evidence of the other fields.
+- ``runs``, ``input_files`` (path, sha256, extractor version: unchanged
+  inputs are skipped without parsing), ``failures`` (file, record, reason).
+- Views ``study_overview`` (one row per record) and ``meta_analysis_values``
+  (one row per outcome value: the long table a meta-analyst wants).
+
+Ids are deterministic (``source:document id`` for records, hashes of the
+parent id and position below it), so a re-run upserts the same rows.
+
+Migrations are a small ordered list of our own (``MIGRATIONS``), recorded by
+name in ``_migrations``: sqlite-utils has no migration class, and
+``sqlite-migrate`` is a pre-1.0 plugin that would add a dependency for what is
+thirty lines here. Migrations only ever add; they never drop a table.
+
+Writes use plain SQL upserts inside one ``with conn:`` transaction per batch:
+sqlite-utils' ``insert_all`` commits on its own, which would split a document's
+rows across commits, and each document must be committed atomically (a run
+killed and restarted then stores the rest, nothing lost or duplicated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from extractor.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+#: Where ``run`` and ``export`` look when ``--db`` is not given.
+DEFAULT_DB_PATH = Path("outputs/extractions.db")
+#: Record sources; ``best`` (export only) prefers a curated record over an extracted one.
+SOURCES = ("extracted", "curated")
+EXPORT_SOURCES = (*SOURCES, "best")
+#: Tables whose row counts describe the stored extraction (``runs`` grows by one per run).
+DATA_TABLES = ("documents", "records", "outcomes", "outcome_values", "evidence", "input_files", "failures")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input (or record ``record`` of it) that could not be read or extracted, and why."""
+
+    source_file: str
+    reason: str
+    record: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedDocument:
+    """One document's exchange-format record (a dict) with the text its evidence points into."""
+
+    record: dict[str, Any]
+    text: str | None = None
+    abstract_start: int = 0
+    content_hash: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """Everything one input file produced: plain data, so it can cross process boundaries."""
+
+    path: str
+    source_file: str
+    sha256: str | None
+    documents: tuple[ExtractedDocument, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeenFile:
+    """What the store remembers of an input file it processed."""
+
+    sha256: str
+    extractor_version: str
+    documents: int
+
+
+# ---------------------------------------------------------------- migrations
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """A named, ordered schema step; ``apply`` must tolerate a partial earlier attempt."""
+
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    """0001: the data tables with their keys."""
+    db["runs"].create(
+        {"id": int, "started_at": str, "finished_at": str, "status": str, "extractor_version": str,
+         "paths": str, "files": int, "documents_read": int, "stored": int, "skipped": int,
+         "failed": int, "elapsed": float},
+        pk="id", if_not_exists=True,
+    )
+    db["documents"].create(
+        {"id": str, "source_file": str, "input_path": str, "title": str, "vernacular_title": str,
+         "authors": str, "journal": str, "year": int, "volume": str, "issue": str, "pages": str,
+         "doi": str, "pmid": str, "language": str, "country": str, "publication_types": str,
+         "keywords": str, "abstract": str, "text": str, "abstract_start": int, "content_hash": str,
+         "format": str, "updated_at": str},
+        pk="id", if_not_exists=True,
+    )
+    db["records"].create(
+        {"id": str, "document_id": str, "source": str, "title": str, "input_path": str,
+         "extractor_version": str, "curated_by": str, "curated_at": str, "design_type": str,
+         "randomized": int, "controlled": int, "blinding": str, "phase": str, "retrospective": int,
+         "multicenter": int, "follow_up_min_days": float, "follow_up_max_days": float,
+         "conditions": str, "sample_size": int, "arms": str, "cell_types": str, "cell_sources": str,
+         "donor": str, "routes": str, "doses": str, "infusions": int, "record": str, "run_id": int,
+         "updated_at": str},
+        pk="id", foreign_keys=[("document_id", "documents", "id"), ("run_id", "runs", "id")],
+        if_not_exists=True,
+    )
+    db["outcomes"].create(
+        {"id": str, "record_id": str, "position": int, "measure": str, "aliases": str, "unit": str},
+        pk="id", foreign_keys=[("record_id", "records", "id")], if_not_exists=True,
+    )
+    db["outcome_values"].create(
+        {"id": str, "outcome_id": str, "record_id": str, "position": int, "group_label": str,
+         "timepoint": str, "days": float, "kind": str, "statistic": str, "value": float,
+         "spread": float, "low": float, "high": float, "n": int, "p_op": str, "p_value": float,
+         "start": int, "end": int, "quote": str, "rule": str},
+        pk="id", foreign_keys=[("outcome_id", "outcomes", "id"), ("record_id", "records", "id")],
+        if_not_exists=True,
+    )
+    db["evidence"].create(
+        {"id": str, "record_id": str, "position": int, "field": str, "start": int, "end": int,
+         "quote": str, "rule": str},
+        pk="id", foreign_keys=[("record_id", "records", "id")], if_not_exists=True,
+    )
+    db["input_files"].create(
+        {"path": str, "source_file": str, "sha256": str, "extractor_version": str, "documents": int,
+         "failures": int, "run_id": int, "processed_at": str},
+        pk="path", foreign_keys=[("run_id", "runs", "id")], if_not_exists=True,
+    )
+    db["failures"].create(
+        {"id": str, "input_path": str, "source_file": str, "record": int, "reason": str, "sha256": str,
+         "extractor_version": str, "run_id": int},
+        pk="id", foreign_keys=[("run_id", "runs", "id")], if_not_exists=True,
+    )
+    for table, columns in (("records", ["document_id"]), ("records", ["input_path"]),
+                           ("outcomes", ["record_id"]), ("outcome_values", ["record_id"]),
+                           ("outcome_values", ["outcome_id"]), ("evidence", ["record_id"]),
+                           ("failures", ["input_path"]), ("documents", ["input_path"])):
+        db[table].create_index(columns, if_not_exists=True)
+
+
+#: One row per stored record, with what a reviewer scans first.
+STUDY_OVERVIEW_SQL = """
+SELECT r.id AS record_id, r.source, d.id AS document_id, d.source_file, d.title, d.year, d.journal,
+       d.doi, r.design_type, r.randomized, r.controlled, r.blinding, r.phase, r.sample_size,
+       r.conditions, r.cell_types, r.cell_sources, r.donor, r.routes,
+       (SELECT count(*) FROM outcomes o WHERE o.record_id = r.id) AS outcomes,
+       (SELECT count(*) FROM outcome_values v WHERE v.record_id = r.id) AS outcome_values,
+       r.extractor_version, r.curated_by, r.curated_at, r.updated_at
+FROM records r JOIN documents d ON d.id = r.document_id
+"""
+
+#: One row per outcome value, with the study columns a meta-analysis groups by.
+META_ANALYSIS_SQL = """
+SELECT r.source, d.id AS document_id, d.source_file, d.title, d.year, r.design_type, r.sample_size,
+       r.cell_sources, o.measure, o.unit, v.group_label AS "group", v.timepoint, v.days, v.kind,
+       v.statistic, v.value, v.spread, v.low, v.high, v.n, v.p_op, v.p_value, v.quote AS evidence,
+       r.id AS record_id
+FROM outcome_values v
+JOIN outcomes o ON o.id = v.outcome_id
+JOIN records r ON r.id = v.record_id
+JOIN documents d ON d.id = r.document_id
+"""
+
+
+def _create_views_and_search(db: sqlite_utils.Database) -> None:
+    """0002: the two browsing views and full-text search over titles and abstracts."""
+    db.create_view("study_overview", STUDY_OVERVIEW_SQL, replace=True)
+    db.create_view("meta_analysis_values", META_ANALYSIS_SQL, replace=True)
+    if "documents_fts" not in db.table_names():
+        db["documents"].enable_fts(["title", "abstract"], fts_version="FTS5", create_triggers=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_tables", _create_tables),
+    Migration("0002_views_fts", _create_views_and_search),
+)
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet recorded in ``_migrations``; return their names."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    unknown = done - {m.name for m in MIGRATIONS}
+    if unknown:
+        raise StoreError(f"the database has migrations this extractor does not know ({', '.join(sorted(unknown))}); "
+                         "it was written by a newer version: upgrade the extractor or use another --db")
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.name not in done:
+            migration.apply(db)
+            db["_migrations"].insert({"name": migration.name, "applied_at": _now()})
+            applied.append(migration.name)
+            log.info("applied migration %s", migration.name)
+    return applied
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """A migrated extraction database; open one with ``open_store``."""
+
+    def __init__(self, db: sqlite_utils.Database, *, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+        self._upserts: dict[tuple[str, bool], str] = {}
+
+    # --- runs and inputs
+
+    def start_run(self, paths: Iterable[str], *, extractor_version: str) -> int:
+        """Record the start of a run; return its id."""
+        with self._transaction():
+            cursor = self.db.conn.execute(
+                "INSERT INTO runs (started_at, status, extractor_version, paths) VALUES (?, 'running', ?, ?)",
+                (_now(), extractor_version, json.dumps([str(p) for p in paths])),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, *, status: str, counts: dict[str, Any]) -> None:
+        """Record the end of run ``run_id`` with its summary ``counts`` (column name -> value)."""
+        columns = ("files", "documents_read", "stored", "skipped", "failed", "elapsed")
+        values = [counts.get(c) for c in columns]
+        with self._transaction():
+            self.db.conn.execute(
+                f"UPDATE runs SET finished_at = ?, status = ?, {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                (_now(), status, *values, run_id),
+            )
+
+    def seen_files(self) -> dict[str, SeenFile]:
+        """Input files already processed: path -> sha256, extractor version, documents stored."""
+        rows = self.db.conn.execute("SELECT path, sha256, extractor_version, documents FROM input_files")
+        return {path: SeenFile(sha, version, docs or 0) for path, sha, version, docs in rows if sha}
+
+    # --- writes
+
+    def save_files(self, files: Iterable[InputFile], *, run_id: int | None, extractor_version: str) -> int:
+        """Store the results of several input files in one transaction; return records stored."""
+        stored = 0
+        with self._transaction():
+            for item in files:
+                stored += self._save_file(item, run_id=run_id, extractor_version=extractor_version)
+        return stored
+
+    def save_record(self, record: dict[str, Any], *, text: str | None = None, run_id: int | None = None) -> str:
+        """Store one exchange-format record (its ``provenance.source`` decides the row); return its id."""
+        with self._transaction():
+            return self._save_document(ExtractedDocument(record, text=text), input_path=None, run_id=run_id)
+
+    def _save_file(self, item: InputFile, *, run_id: int | None, extractor_version: str) -> int:
+        """Replace what ``item.path`` produced before by what it produced now."""
+        keep = [self._save_document(doc, input_path=item.path, run_id=run_id) for doc in item.documents]
+        self._drop_stale(item.path, keep)
+        self._save_failures(item, run_id=run_id, extractor_version=extractor_version)
+        if item.sha256:
+            self._upsert("input_files", {
+                "path": item.path, "source_file": item.source_file, "sha256": item.sha256,
+                "extractor_version": extractor_version, "documents": len(item.documents),
+                "failures": len(item.failures), "run_id": run_id, "processed_at": _now(),
+            })
+        return len(keep)
+
+    def _save_document(self, doc: ExtractedDocument, *, input_path: str | None, run_id: int | None) -> str:
+        """Upsert the document row and replace its record (for the record's source) with children."""
+        record = doc.record
+        # A curated record never rewrites what the reader read (text, offsets, metadata).
+        curated = (record.get("provenance") or {}).get("source") == "curated"
+        self._upsert("documents", _document_row(doc, input_path=input_path), keep_existing=curated)
+        row = _record_row(record, input_path=input_path, run_id=run_id)
+        self._delete_record(row["id"])
+        self._upsert("records", row)
+        self._insert_children(row["id"], record)
+        return row["id"]
+
+    def _insert_children(self, record_id: str, record: dict[str, Any]) -> None:
+        for position, outcome in enumerate(record.get("outcomes", [])):
+            outcome_id = _child_id(record_id, "outcome", position)
+            self._upsert("outcomes", {
+                "id": outcome_id, "record_id": record_id, "position": position,
+                "measure": outcome.get("measure"), "aliases": _json(outcome.get("aliases")),
+                "unit": outcome.get("unit"),
+            })
+            for index, value in enumerate(outcome.get("values", [])):
+                self._upsert("outcome_values", _value_row(value, outcome_id=outcome_id, record_id=record_id,
+                                                          position=index))
+        for position, span in enumerate(record.get("field_evidence", [])):
+            self._upsert("evidence", {
+                "id": _child_id(record_id, "evidence", position), "record_id": record_id, "position": position,
+                "field": span.get("field"), "start": span.get("start"), "end": span.get("end"),
+                "quote": span.get("quote"), "rule": span.get("rule"),
+            })
+
+    def _delete_record(self, record_id: str) -> None:
+        """Delete a record and its children (children first, for the foreign keys)."""
+        for table in ("outcome_values", "outcomes", "evidence"):
+            self.db.conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (record_id,))
+        self.db.conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
+
+    def _drop_stale(self, input_path: str, keep: list[str]) -> None:
+        """Delete extracted records an input produced before but no longer produces."""
+        rows = self.db.conn.execute(
+            "SELECT id, document_id FROM records WHERE input_path = ? AND source = 'extracted'", (input_path,)
+        ).fetchall()
+        for record_id, document_id in rows:
+            if record_id not in keep:
+                self._delete_record(record_id)
+                self.db.conn.execute(
+                    "DELETE FROM documents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE document_id = ?)",
+                    (document_id, document_id),
+                )
+
+    def _save_failures(self, item: InputFile, *, run_id: int | None, extractor_version: str) -> None:
+        self.db.conn.execute("DELETE FROM failures WHERE input_path = ?", (item.path,))
+        for failure in item.failures:
+            self._upsert("failures", {
+                "id": _hash(item.path, failure.source_file, str(failure.record), failure.reason),
+                "input_path": item.path, "source_file": failure.source_file, "record": failure.record,
+                "reason": failure.reason, "sha256": item.sha256, "extractor_version": extractor_version,
+                "run_id": run_id,
+            })
+
+    def _upsert(self, table: str, row: dict[str, Any], *, keep_existing: bool = False) -> None:
+        """INSERT ... ON CONFLICT DO UPDATE (keeps rowids, so FTS triggers and foreign keys hold).
+
+        ``keep_existing`` leaves an existing row as it is (ON CONFLICT DO NOTHING).
+        """
+        key = (table, keep_existing)
+        sql = self._upserts.get(key)
+        if sql is None:
+            sql = self._upserts[key] = _upsert_sql(table, list(row), self.db[table].pks, keep_existing=keep_existing)
+        self.db.conn.execute(sql, list(row.values()))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction: committed when the block ends, rolled back on an exception."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self._name()}: cannot write ({exc})") from exc
+
+    # --- reads
+
+    def iter_records(self, *, source: str = "best") -> Iterator[dict[str, Any]]:
+        """Exchange-format records in source-file order; ``best`` prefers curated over extracted."""
+        if source not in EXPORT_SOURCES:
+            raise StoreError(f"unknown record source {source!r}; use one of {', '.join(EXPORT_SOURCES)}")
+        where = "r.source = ?" if source != "best" else (
+            "(r.source = 'curated' OR NOT EXISTS (SELECT 1 FROM records c "
+            "WHERE c.document_id = r.document_id AND c.source = 'curated'))")
+        params = (source,) if source != "best" else ()
+        sql = (f"SELECT r.record FROM records r JOIN documents d ON d.id = r.document_id WHERE {where} "
+               "ORDER BY d.source_file, r.document_id, r.source")
+        for (data,) in self.db.conn.execute(sql, params):
+            yield json.loads(data)
+
+    def document_text(self, document_id: str) -> str | None:
+        """The canonical text a document's evidence offsets point into."""
+        row = self.db.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def failures(self, *, run_id: int | None = None) -> list[Failure]:
+        """Stored failures (of one run, or all), in file order."""
+        sql = "SELECT source_file, reason, record FROM failures"
+        rows = self.db.conn.execute(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY source_file, record",
+                                    (run_id,) if run_id else ())
+        return [Failure(source_file, reason, record) for source_file, reason, record in rows]
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Documents whose title or abstract match an FTS5 ``query``, best first."""
+        try:
+            return list(self.db["documents"].search(query, columns=["id", "source_file", "title"], limit=limit))
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {query!r} ({exc})") from exc
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every data table (and ``runs``)."""
+        return {table: self.db[table].count for table in (*DATA_TABLES, "runs")}
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    def _name(self) -> str:
+        return str(self.path) if self.path else ":memory:"
+
+
+def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the database at ``path``; ``None`` is in memory.
+
+    Raises ``StoreError`` when the path is a folder, not a SQLite database,
+    missing with ``create=False``, or written by a newer extractor.
+    """
+    if path is None or str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+        return _ready(Store(db), wal=False)
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; --db needs a database file path such as {DEFAULT_DB_PATH}")
+    if not path.exists() and not create:
+        raise StoreError(f"{path}: no database there; run `extractor run PATH... --db {path}` first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=30))
+        return _ready(Store(db, path=path), wal=True)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise StoreError(f"{path}: cannot open as a SQLite database ({exc}); pass another --db") from exc
+
+
+def _ready(store: Store, *, wal: bool) -> Store:
+    """Pragmas and migrations for a freshly opened store."""
+    store.db.execute("PRAGMA foreign_keys = ON")
+    if wal:
+        store.db.enable_wal()
+    migrate(store.db)
+    return store
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _document_row(doc: ExtractedDocument, *, input_path: str | None) -> dict[str, Any]:
+    meta = doc.record["document"]
+    text = doc.text
+    return {
+        "id": meta["id"], "source_file": meta.get("source_file"), "input_path": input_path,
+        "title": meta.get("title"), "vernacular_title": meta.get("vernacular_title"),
+        "authors": _json(meta.get("authors")), "journal": meta.get("journal"), "year": meta.get("year"),
+        "volume": meta.get("volume"), "issue": meta.get("issue"), "pages": meta.get("pages"),
+        "doi": meta.get("doi"), "pmid": meta.get("pmid"), "language": meta.get("language"),
+        "country": meta.get("country"), "publication_types": _json(meta.get("publication_types")),
+        "keywords": _json(meta.get("keywords")),
+        "abstract": text[doc.abstract_start:] if text is not None else None,
+        "text": text, "abstract_start": doc.abstract_start, "content_hash": doc.content_hash,
+        "format": doc.format, "updated_at": _now(),
+    }
+
+
+def record_id(document_id: str, source: str) -> str:
+    """The deterministic id of a document's record from ``source``: ``extracted:doi:10...``."""
+    return f"{source}:{document_id}"
+
+
+def _record_row(record: dict[str, Any], *, input_path: str | None, run_id: int | None) -> dict[str, Any]:
+    provenance = record.get("provenance") or {}
+    source = provenance.get("source") or "extracted"
+    design = record.get("design") or {}
+    population = record.get("population") or {}
+    intervention = record.get("intervention") or {}
+    follow_up = design.get("follow_up") or {}
+    return {
+        "id": record_id(record["document"]["id"], source), "document_id": record["document"]["id"],
+        "source": source, "title": record["document"].get("title"), "input_path": input_path,
+        "extractor_version": provenance.get("extractor_version"), "curated_by": provenance.get("curated_by"),
+        "curated_at": provenance.get("curated_at"), "design_type": design.get("type"),
+        "randomized": design.get("randomized"), "controlled": design.get("controlled"),
+        "blinding": design.get("blinding"), "phase": design.get("phase"),
+        "retrospective": design.get("retrospective"), "multicenter": design.get("multicenter"),
+        "follow_up_min_days": follow_up.get("min_days"), "follow_up_max_days": follow_up.get("max_days"),
+        "conditions": _json(population.get("conditions")), "sample_size": population.get("sample_size"),
+        "arms": _json(population.get("arms")), "cell_types": _json(intervention.get("cell_types")),
+        "cell_sources": _json(intervention.get("cell_sources")), "donor": intervention.get("donor"),
+        "routes": _json(intervention.get("routes")), "doses": _json(intervention.get("doses")),
+        "infusions": intervention.get("infusions"), "record": json.dumps(record, ensure_ascii=False),
+        "run_id": run_id, "updated_at": _now(),
+    }
+
+
+def _value_row(value: dict[str, Any], *, outcome_id: str, record_id: str, position: int) -> dict[str, Any]:
+    p = value.get("p") or {}
+    evidence = value.get("evidence") or {}
+    return {
+        "id": _child_id(outcome_id, "value", position), "outcome_id": outcome_id, "record_id": record_id,
+        "position": position, "group_label": value.get("group"), "timepoint": value.get("timepoint"),
+        "days": value.get("days"), "kind": value.get("kind"), "statistic": value.get("statistic"),
+        "value": value.get("value"), "spread": value.get("spread"), "low": value.get("low"),
+        "high": value.get("high"), "n": value.get("n"), "p_op": p.get("op"), "p_value": p.get("value"),
+        "start": evidence.get("start"), "end": evidence.get("end"), "quote": evidence.get("quote"),
+        "rule": evidence.get("rule"),
+    }
+
+
+def _upsert_sql(table: str, columns: list[str], pks: list[str], *, keep_existing: bool = False) -> str:
+    """``INSERT INTO t (...) VALUES (...) ON CONFLICT (pk) DO UPDATE SET col = excluded.col, ...``."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conflict = ", ".join(f'"{c}"' for c in pks)
+    if keep_existing:
+        return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING'
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in pks)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}'
+
+
+def _child_id(parent: str, kind: str, position: int) -> str:
+    return _hash(parent, kind, str(position))
+
+
+def _hash(*parts: str) -> str:
+    """A short deterministic id from ``parts`` (sha1, 20 hex digits)."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
