@@ -88,6 +88,7 @@ class InputFile:
     sha256: str | None
     documents: tuple[ExtractedDocument, ...] = ()
     failures: tuple[Failure, ...] = ()
+    read: int = 0  # documents the reader read (stored or failed in extraction)
 
 
 @dataclass(frozen=True, slots=True)
