@@ -150,7 +150,7 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
 
     Files already stored with the same content and extractor version are
     skipped without parsing. An interrupted run (Ctrl-C) saves the files it
-    finished before re-raising; a restarted run does the rest.
+    finished and returns with ``interrupted`` set; a restarted run does the rest.
     """
     files = list(iter_files(paths))
     run_id = store.start_run([str(p) for p in paths], extractor_version=EXTRACTOR_VERSION)
@@ -159,8 +159,7 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
     try:
         _process(files, store=store, summary=summary, full_text=full_text, batch_size=batch_size, progress=progress)
     except KeyboardInterrupt:
-        summary.interrupted = True
-        raise
+        summary.interrupted = True  # the finished files are saved; the caller reports and exits
     finally:
         summary.elapsed = time.perf_counter() - started
         store.finish_run(run_id, status="interrupted" if summary.interrupted else "done", counts=summary.counts())

@@ -1,0 +1,90 @@
+"""``extractor run PATH... [--db DB]``: extract every input under PATH into the database."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from extractor.cli.app import DEFAULT_DB, app, reports_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from extractor.batch import RunSummary
+
+#: Failures listed one by one in the summary; the rest are counted and left in the ``failures`` table.
+SHOWN_FAILURES = 20
+
+
+@app.command("run")
+@reports_errors
+def run_command(
+    paths: Annotated[list[Path], typer.Argument(
+        exists=True, readable=True, help="Input files and folders (folders are read recursively).")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite database to write (created if missing).")] = DEFAULT_DB,
+    full_text: Annotated[bool, typer.Option(
+        "--full-text", help="Read whole articles (PDF bodies), not only abstracts.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any input failed.")] = False,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, help="Input files written per database transaction.")] = 32,
+) -> None:
+    """Read, extract and store every input under PATHS; print what was read, stored, skipped and failed."""
+    # Imported here so that `extractor --help` does not load spaCy.
+    from extractor.batch import run_batch
+    from extractor.store import open_store
+
+    store = open_store(db)
+    try:
+        with _progress_bar() as progress:
+            summary = run_batch(paths, store=store, full_text=full_text, batch_size=batch_size, progress=progress)
+    finally:
+        store.close()
+    _print_summary(summary, db=db)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if strict and summary.failed:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A rich progress bar on a terminal; nothing in a pipe or on CI."""
+    console = Console(stderr=True)
+    if not console.is_terminal or os.environ.get("CI"):
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("extracting", total=None)
+
+        def advance(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name[-40:])
+
+        yield advance
+
+
+def _print_summary(summary: RunSummary, *, db: Path) -> None:
+    """The run's counts, its failures (the first ``SHOWN_FAILURES``), and where to look for the rest."""
+    rows = (
+        ("documents read", summary.documents_read),
+        ("stored", summary.stored),
+        ("skipped (unchanged)", f"{summary.skipped}  ({summary.skipped_files} files)"),
+        ("failed", summary.failed),
+        ("elapsed", f"{summary.elapsed:.2f} s  ({summary.documents_per_second:.1f} documents/s)"),
+    )
+    lines = [f"run {summary.run_id}: {summary.files} input files -> {db}"]
+    lines += [f"  {label:<20} {value}" for label, value in rows]
+    if summary.interrupted:
+        lines.append("  interrupted: run the same command again to do the rest")
+    for failure in summary.failures[:SHOWN_FAILURES]:
+        where = failure.source_file + (f" (record {failure.record})" if failure.record else "")
+        lines.append(f"  FAILED {where}: {failure.reason}")
+    if summary.failed > SHOWN_FAILURES:
+        lines.append(f"  ... and {summary.failed - SHOWN_FAILURES} more: see the failures table of {db}")
+    typer.echo("\n".join(lines))
