@@ -1,10 +1,624 @@
-"""Outcome values (being written)."""
+"""Outcome values: every reported number with its measure, unit, timepoint, p-value and evidence.
+
+The stages, per sentence:
+
+1. ``find_mentions``: numeric expressions by the number grammar of
+   ``patterns`` (``a ± b``, ``a (SD b)``, CIs, IQRs, ranges, percentages, and
+   bare numbers only with a mean cue or in an ``a vs b`` comparison).
+2. ``assign_timepoints``: each value takes its nearest timepoint phrase (the
+   gap between them holding only units, brackets and prepositions); "from a
+   to b" and single-group "a vs b" make the reference value the baseline;
+   a sentence-opening "After 3 months of follow-up," carries forward.
+3. ``assign_p_values``: a p-value covers the values since the previous one;
+   "all P<0.05" covers each, a list of p-values "respectively" goes in order,
+   a single p goes to the compared value (never the baseline, nor the second
+   group of a between-group comparison).
+4. ``assign_measures``: the clause's subject (or the noun phrase after "there
+   was a ...") names the measure, cleaned of determiners, group phrases and
+   parentheses, abbreviations expanded; "X and Y ... respectively" distributes.
+
+Values are then grouped by measure; a baseline repeated in several
+comparisons is listed once (FORMAT.md).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from spacy.tokens import Doc
+
+from extractor.nlp.abbreviations import Abbreviation
+from extractor.nlp.findings import Span
+from extractor.nlp.patterns import (
+    CHANGE_CUE,
+    DEMOGRAPHIC_CUE,
+    DOSE_CONTEXT,
+    FRACTION,
+    MEAN_CUE,
+    MEAN_PM,
+    MEAN_SD_PAREN,
+    MEASURE_VERB,
+    N_OF_N,
+    NUMBER,
+    P_ALL_CUE,
+    P_VALUE,
+    PERCENT,
+    UNIT,
+    VALUE_CI,
+    VALUE_IQR,
+    VALUE_PAREN_INTERVAL,
+    VALUE_RANGE,
+)
+from extractor.nlp.timepoints import Timepoint, find_timepoints
+
+#: A bare number standing alone (not inside a word like "IL-6", "MMT8", "COVID-19").
+BARE_NUMBER = re.compile(rf"(?<![\w./\-−])(?P<value>{NUMBER})(?![\w/]|\.\d|\s?(?:%|×|x\s?10))")
+#: "a vs b", "a versus b", "a compared with b" between two numbers (with optional units).
+VERSUS = re.compile(r"^[\s\u00a0]*(?:[^\s\d(\[;,.]{1,12}[\s\u00a0]*)?[)\]]?[\s\u00a0,]*(?:vs\.?|versus|v\.|compared (?:with|to)|against)[\s\u00a0]*[(\[]?[\s\u00a0]*$", re.IGNORECASE)
+#: "from a to b": the reference value of a change over time.
+FROM_CUE = re.compile(r"\bfrom[\s\u00a0(\[]*$", re.IGNORECASE)
+#: Group words that make "a vs b" a comparison between arms rather than before-after.
+GROUP_WORD = re.compile(r"\b(?:groups?|arms?|placebo|control|controls|cohorts?|versus the|compared with the)\b", re.IGNORECASE)
+#: "(n = 9)", "n=30": participants a value is based on.
+N_EQUALS = re.compile(r"[(\[,;]\s*n\s*=\s*(?P<n>\d+)\s*[)\],;]", re.IGNORECASE)
+#: What may stand between a value and its timepoint: units, brackets, prepositions.
+GAP_FILLER = re.compile(
+    r"[\s\u00a0()\[\],]|\b(?:at|on|by|in|the|of|to|after|from|and|U/L|IU/L|mg|g|kg|mL|ml|L|mm|cm|mmHg|points?|days?|%)\b",
+    re.IGNORECASE,
+)
+#: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
+CONTEXT_OPENER = re.compile(r"^\W*(?:results?\W*)?(?:after|at|by|during)\s+(?:the\s+)?$", re.IGNORECASE)
+#: Clause boundaries inside a sentence.
+CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）")
+#: Leading words that are not part of a measure name.
+MEASURE_LEAD = re.compile(
+    r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
+    r"(?:no|a|any)?\s*(?:statistically\s+)?(?:significant\s+)?differences?\s+(?:in|of)\b|"
+    r"the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
+    r"levels? of\b|values? of\b|changes? in\b|there\b|also\b|further\b|\W)\s*",
+    re.IGNORECASE,
+)
+#: Trailing phrases that name the population or group, not the measure.
+MEASURE_TAIL = re.compile(
+    r"\s*(?:\b(?:of|in|for|among|between)\s+(?:the\s+|both\s+|all\s+)?(?:two\s+|three\s+)?(?:\S+\s+){0,3}?(?:groups?|arms?|patients|subjects|participants|cohorts?)|"
+    r"\b(?:was|were|is|are)\b.*|\bin\s+(?:all|both)\b.*|\bbetween\b.*|[\s,;:(\[]+)$",
+    re.IGNORECASE,
+)
+#: "... and DAS28 changes were": a new subject inside a clause (after "and" or a p-value).
+NEW_SUBJECT = re.compile(
+    r"(?:\band|;)\s+(?!and\b)(?P<subject>(?:the\s+)?[^\s,;()\[\]]+(?:\s+[^\s,;()\[\]]+){0,6}?)\s+"
+    r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
+    re.IGNORECASE,
+)
+#: Subjects that are not measures: "and further decreased", "and then increased".
+WEAK_WORDS = re.compile(
+    r"(?:the\s+)?(?:further|then|also|significantly|it|this|these|which|that|they|there|values?|levels?|scores?|"
+    r"[\d.,]+(?:\s+\w+)?|after\s+\w+|thereafter|subsequently|gradually|slightly|markedly)",
+    re.IGNORECASE,
+)
+#: "there was a higher percentage of improvement in X": the measure follows the verb.
+MEASURE_HEAD = re.compile(
+    r"\b(?:percentage|proportion|levels?|rates?|scores?|changes?|improvement|reduction|difference|incidence)\s+(?:of|in)\b",
+    re.IGNORECASE,
+)
+#: Participial modifiers that end a measure name: "detected by MRI", "measured with ELISA".
+MEASURE_MODIFIER = re.compile(
+    r"\s+(?:detected|measured|assessed|evaluated|determined|calculated|estimated|analy[sz]ed)\s+(?:by|with|using|in|on)\b.*$",
+    re.IGNORECASE,
+)
+MAX_MEASURE_WORDS = 12
+
+
+@dataclass(slots=True)
+class Mention:
+    """One numeric value found in the text and what has been assigned to it so far."""
+
+    start: int
+    end: int
+    value: float
+    statistic: str
+    rule: str
+    spread: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    timepoint: Timepoint | None = None
+    baseline: bool = False
+    p: tuple[str, float] | None = None
+    n: int | None = None
+    kind: str = "level"
+    measure: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+def to_float(text: str) -> float:
+    """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '1·6' -> 1.6, '0. 99' -> 0.99."""
+    cleaned = re.sub(r"[\s\u00a0\u2009\u202f,]", "", text).replace("·", ".")
+    cleaned = re.sub(r"^[−–‒]", "-", cleaned)
+    return float(cleaned)
+
+
+# --- 1. mentions ------------------------------------------------------------------
+
+
+def find_mentions(text: str, start: int, end: int) -> list[Mention]:
+    """Numeric outcome expressions in ``text[start:end]``, in order, non-overlapping."""
+    taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)]
+    taken += [(m.start(), m.end()) for m in re.finditer(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", text[:end], re.I) if m.start() >= start]
+    mentions: list[Mention] = []
+
+    def claim(mention: Mention) -> None:
+        if all(mention.end <= s or mention.start >= e for s, e in taken):
+            taken.append((mention.start, mention.end))
+            mentions.append(mention)
+
+    for mention in _spread_mentions(text, start, end):
+        claim(mention)
+    for mention in _interval_mentions(text, start, end):
+        claim(mention)
+    for mention in _percent_mentions(text, start, end):
+        claim(mention)
+    for mention in _bare_mean_mentions(text, start, end, taken):
+        claim(mention)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _spread_mentions(text: str, start: int, end: int):
+    sentence = text[start:end]
+    se_cue = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard error)\b", sentence)
+    for match in MEAN_SD_PAREN.finditer(text, start, end):
+        kind = match.group("kind").lower()
+        statistic = "mean_se" if kind.startswith(("se", "s.e", "standard error")) else "mean_sd"
+        yield _mention(match, statistic, "mean_sd_paren", spread=to_float(match.group("spread")))
+    for match in MEAN_PM.finditer(text, start, end):
+        statistic = "mean_se" if se_cue and se_cue.start() < match.start() - start else "mean_sd"
+        mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
+        if match.group("unit1") or match.group("unit2"):
+            mention.unit = "%"
+        yield mention
+
+
+def _interval_mentions(text: str, start: int, end: int):
+    for match in VALUE_CI.finditer(text, start, end):
+        before = text[max(start, match.start() - 60) : match.start()]
+        if re.search(r"\bmedian\b", before, re.I):
+            statistic = "median"
+        elif match.group("unit1") and not MEAN_CUE.search(before) and not CHANGE_CUE.search(before):
+            statistic = "percent"
+        else:
+            statistic = "mean_ci"
+        yield _interval(match, statistic, "value_ci")
+    for match in VALUE_IQR.finditer(text, start, end):
+        yield _interval(match, "median_iqr", "value_iqr")
+    for match in VALUE_RANGE.finditer(text, start, end):
+        yield _interval(match, "median_range", "value_range")
+    for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
+        before = text[max(start, match.start() - 40) : match.start()]
+        if re.search(r"\bmedian\b", before, re.I) and not DEMOGRAPHIC_CUE.search(before):
+            yield _interval(match, "median_iqr", "median_paren_interval")
+
+
+def _percent_mentions(text: str, start: int, end: int):
+    for match in PERCENT.finditer(text, start, end):
+        before = text[max(start, match.start() - 25) : match.start()]
+        if re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
+            mention = _mention(match, "mean", "percent_change")
+            mention.kind = "change"
+        else:
+            mention = _mention(match, "percent", "percent")
+            mention.n = _percent_n(text, match, start, end)
+        mention.unit = "%"
+        yield mention
+
+
+def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
+    """N of "n/N (x%)", "x% (n/N)" or "n of N patients (x%)"."""
+    after = FRACTION.match(text, match.end() + 2 if text[match.end() : match.end() + 2].strip() in ("(", "[", "") else match.end())
+    window_after = text[match.end() : min(end, match.end() + 14)]
+    frac = FRACTION.search(window_after)
+    if frac and window_after[: frac.start()].strip(" ([,;") == "":
+        return int(frac.group("den"))
+    window_before = text[max(start, match.start() - 40) : match.start()]
+    frac = None
+    for frac in FRACTION.finditer(window_before):
+        pass
+    if frac and window_before[frac.end() :].strip(" ([,;") == "":
+        return int(frac.group("den"))
+    of = None
+    for of in N_OF_N.finditer(window_before):
+        pass
+    if of and re.fullmatch(r"[\s\w]*[(\[,]?\s*", window_before[of.end() :]):
+        return int(of.group("den"))
+    return after and None
+
+
+def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]]):
+    """Bare numbers read as means: after a mean cue in the clause, or in "a vs b" comparisons."""
+    timepoints = find_timepoints(text, start, end)
+    blocked = taken + [(tp.start, tp.end) for tp in timepoints]
+    numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
+               if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
+    for i, match in enumerate(numbers):
+        clause = text[_clause_start(text, start, match.start()) : match.start()]
+        partner = _versus_partner(text, numbers, i)
+        cue = MEAN_CUE.search(clause)
+        if (cue or partner) and not DEMOGRAPHIC_CUE.search(clause[cue.start() if cue else 0 :]):
+            yield _mention(match, "mean", "bare_mean_cue" if cue else "bare_versus")
+
+
+def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
+    after = text[match.end() : match.end() + 16]
+    before = text[max(start, match.start() - 12) : match.start()]
+    if DOSE_CONTEXT.match(after) or re.match(r"\s*(?:patients|subjects|participants|cases|women|men|children|of\b|out of)", after, re.I):
+        return False
+    if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
+        return False
+    value = match.group(0)
+    return not re.fullmatch(r"(?:19|20)\d\d", value)
+
+
+def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:
+    """True when number ``i`` and a neighbour are compared with vs/versus/compared with."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(numbers):
+            a, b = sorted((numbers[i], numbers[j]), key=lambda m: m.start())
+            if VERSUS.match(text[a.end() : b.start()]):
+                return True
+    return False
+
+
+def _mention(match: re.Match, statistic: str, rule: str, **extra) -> Mention:
+    value_start = match.start("value")
+    mention = Mention(start=value_start, end=match.end(), value=to_float(match.group("value")),
+                      statistic=statistic, rule=rule, **extra)
+    if "open" in match.re.groupindex and match.group("open"):
+        mention.start = match.start()
+    return mention
+
+
+def _interval(match: re.Match, statistic: str, rule: str) -> Mention:
+    mention = _mention(match, statistic, rule, low=to_float(match.group("low")), high=to_float(match.group("high")))
+    if match.group("unit1"):
+        mention.unit = "%"
+    return mention
+
+
+# --- 2. timepoints ------------------------------------------------------------
+
+
+def _gap_cost(gap: str) -> int:
+    return len(GAP_FILLER.sub("", gap))
+
+
+def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], context: Timepoint | None) -> Timepoint | None:
+    """Give each mention its timepoint; return the context timepoint for the next sentences."""
+    timepoints = [tp for tp in find_timepoints(text, start, end)
+                  if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
+    context = _opening_timepoint(text, start, timepoints, mentions) or context
+    pairs = []
+    for tp in timepoints:
+        before = [m for m in mentions if m.end <= tp.start]
+        after = [m for m in mentions if m.start >= tp.end]
+        if before:
+            gap = text[before[-1].end : tp.start]
+            pairs.append((_gap_cost(gap), len(gap), before[-1], tp))
+        if after:
+            gap = text[tp.end : after[0].start]
+            pairs.append((_gap_cost(gap), len(gap), after[0], tp))
+    used: set[int] = set()
+    # Cheapest first; equal costs go to the tighter layout ("at week 2 (474±61)" over ") U/L, 1 month").
+    for cost, _, mention, tp in sorted(pairs, key=lambda p: (p[0], p[1])):
+        if cost <= 20 and mention.timepoint is None and tp.start not in used:
+            mention.timepoint = tp
+            used.add(tp.start)
+    _mark_references(text, start, mentions)
+    for mention in mentions:
+        if mention.timepoint is None and not mention.baseline and context is not None:
+            mention.timepoint = context
+    return context
+
+
+def _opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> Timepoint | None:
+    """A timepoint that opens the sentence ("After 3 months of follow-up, ...")."""
+    if not timepoints or (mentions and mentions[0].start < timepoints[0].start):
+        return None
+    first = timepoints[0]
+    if first.label != "baseline" and CONTEXT_OPENER.match(text[start : first.start]):
+        return first
+    return None
+
+
+def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
+    """Baselines: the "from" value of "from a to b", and the reference of a single-group "a vs b"."""
+    for i, mention in enumerate(mentions):
+        if mention.timepoint is not None:
+            mention.baseline = mention.timepoint.label == "baseline"
+            continue
+        before = text[max(start, mention.start - 12) : mention.start]
+        if FROM_CUE.search(before) and i + 1 < len(mentions):
+            mention.baseline = True
+        elif i > 0 and VERSUS.match(text[mentions[i - 1].end : mention.start]):
+            clause = text[_clause_start(text, start, mention.start) : mention.end]
+            if not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None:
+                mention.baseline = True
+        if mention.baseline:
+            mention.timepoint = Timepoint(mention.start, mention.start, "baseline", 0)
+
+
+# --- 3. p-values -------------------------------------------------------------------
+
+
+def assign_p_values(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Attach each p-value (or list of p-values) to the values it reports on."""
+    groups = _p_groups(text, start, end)
+    previous = start
+    for group in groups:
+        first, last = group[0], group[-1]
+        scope = [m for m in mentions if previous <= m.start < first.start() and m.p is None and not m.baseline]
+        previous = last.end()
+        if not scope:
+            continue
+        values = [(_p_op(m.group("op")), to_float(m.group("value"))) for m in group]
+        lead = text[max(start, first.start() - 30) : first.start()]
+        if len(values) > 1:
+            for mention, p in zip(scope, values):
+                mention.p = p
+        elif P_ALL_CUE.search(lead):
+            for mention in scope:
+                mention.p = values[0]
+        else:
+            scope[0].p = values[0]
+
+
+def _p_groups(text: str, start: int, end: int) -> list[list[re.Match]]:
+    """p-values, with those listed together ("p = 0.030 and p = 0.036") grouped."""
+    groups: list[list[re.Match]] = []
+    for match in P_VALUE.finditer(text, start, end):
+        if groups and re.fullmatch(r"[\s,;]*(?:and)?[\s,;]*", text[groups[-1][-1].end() : match.start()]):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    return groups
+
+
+def _p_op(op: str) -> str:
+    op = op.lower()
+    return {"≤": "<=", "=<": "<=", "≥": ">=", "&lt;": "<", "&l;": "<", "&gt;": ">", "&g;": ">"}.get(op, op)
+
+
+# --- 4. measures ---------------------------------------------------------------------
+
+
+def _clause_start(text: str, start: int, position: int) -> int:
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, start, position)]
+    return breaks[-1] if breaks else start
+
+
+def assign_measures(text: str, start: int, mentions: list[Mention], abbreviations: dict[str, Abbreviation], previous: str | None) -> str | None:
+    """Name each mention's measure; return the last measure named (for the next sentence).
+
+    A clause's subject names the measure of its values; within a clause a new
+    subject after "and"/"," ("... (p = .05) and DAS28 changes were −1.6 ± 1.5")
+    starts a new measure; values without a subject inherit the last one.
+    """
+    current = previous
+    runs: list[tuple[int, list[Mention]]] = []
+    for i, mention in enumerate(mentions):
+        clause_start = _clause_start(text, start, mention.start)
+        if runs and runs[-1][0] == clause_start and not _new_subject(text[mentions[i - 1].end : mention.start]):
+            runs[-1][1].append(mention)
+        else:
+            anchor = clause_start if not runs or runs[-1][0] != clause_start else mentions[i - 1].end
+            runs.append((anchor, [mention]))
+    for anchor, run in runs:
+        phrase = _measure_phrase(text, anchor, run[0].start)
+        if phrase is None and current is None:
+            phrase = _measure_phrase(text, start, run[0].start)
+        if phrase is None:
+            for mention in run:
+                mention.measure = current
+            continue
+        current = phrase
+        parts = _split_measures(phrase, run, text[start : run[-1].end + 80])
+        for i, mention in enumerate(run):
+            mention.measure = parts[i % len(parts)]
+    for mention in mentions:
+        if mention.measure:
+            mention.measure, mention.aliases = _expand(mention.measure, abbreviations)
+        if CHANGE_CUE.search(mention.measure or "") and mention.statistic != "percent":
+            mention.kind = "change"
+    return current
+
+
+def _new_subject(gap: str) -> bool:
+    """True when the text between two values opens a clause with a subject of its own."""
+    match = NEW_SUBJECT.search(gap)
+    return bool(match) and not WEAK_WORDS.fullmatch(match.group("subject").strip())
+
+
+def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
+    segment = text[clause_start:value_start]
+    segment = P_VALUE.sub(" ", segment)
+    new = NEW_SUBJECT.search(segment)
+    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
+        segment = segment[new.start("subject") :]
+    verbs = list(MEASURE_VERB.finditer(segment))
+    if verbs:
+        subject = segment[: verbs[0].start()]
+        predicate = segment[verbs[-1].end() :]
+        if _weak_subject(subject) or MEASURE_HEAD.search(predicate):
+            subject = predicate
+    else:
+        subject = segment
+    return _clean_measure(subject)
+
+
+def _weak_subject(subject: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w\-]*", subject)
+    return not words or words[-1].lower() in {"there", "it", "which", "that", "this", "these", "they"}
+
+
+def _clean_measure(phrase: str) -> str | None:
+    phrase = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", phrase)  # parentheticals: definitions, counts, p-values
+    for tp in reversed(find_timepoints(phrase)):
+        phrase = phrase[: tp.start] + phrase[tp.end :]
+    phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
+    phrase = MEASURE_MODIFIER.sub("", phrase)
+    if "," in phrase:
+        phrase = phrase.rsplit(",", 1)[1] if phrase.rsplit(",", 1)[1].strip() else phrase
+    phrase = re.sub(r"\s+", " ", phrase).strip()
+    for _ in range(6):
+        stripped = MEASURE_LEAD.sub("", phrase, count=1)
+        stripped = MEASURE_TAIL.sub("", stripped, count=1).strip()
+        if stripped == phrase:
+            break
+        phrase = stripped
+    phrase = re.sub(r"\s*[(\[]\s*$|^\s*[)\]]\s*", "", phrase).strip(" ,;:-")
+    words = phrase.split()
+    if not words or not re.search(r"[A-Za-z\u4e00-\u9fff]", phrase):
+        return None
+    return " ".join(words[-MAX_MEASURE_WORDS:])
+
+
+def _split_measures(phrase: str, run: list[Mention], sentence: str) -> list[str]:
+    """"X and Y" with values in multiples of two, "respectively" or in grouped brackets: distribute."""
+    head_match = re.match(r"(.*\b(?:of|in)\s+)(.+)$", phrase)
+    head, listed = (head_match.group(1), head_match.group(2)) if head_match else ("", phrase)
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed) if p.strip()]
+    if len(parts) < 2 or len(run) % len(parts) or len(run) < len(parts):
+        return [phrase]
+    if "respectively" not in sentence and len(run) == len(parts):
+        return [phrase]
+    return [head + part for part in parts]
+
+
+def _expand(measure: str, abbreviations: dict[str, Abbreviation]) -> tuple[str, list[str]]:
+    """Replace defined short forms by their long forms; keep the originals as aliases."""
+    aliases: list[str] = []
+    expanded = measure
+    for word in re.findall(r"[\w\-/%+]+", measure):
+        abbreviation = abbreviations.get(word)
+        if abbreviation and abbreviation.long.lower() not in expanded.lower():
+            expanded = re.sub(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", abbreviation.long, expanded, count=1)
+            aliases.append(word)
+    if expanded != measure:
+        aliases.insert(0, measure)
+    return expanded, aliases
+
+
+# --- units, n, assembly ------------------------------------------------------------
+
+
+def assign_units_and_n(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Units written after each value; one "(n = N)" in a sentence applies to its values."""
+    for mention in mentions:
+        if mention.unit is None:
+            unit = UNIT.match(text, mention.end, min(end, mention.end + 20))
+            if unit and not re.match(r"\s*(?:to|and|vs)\b", text[mention.end : mention.end + 5]):
+                mention.unit = re.sub(r"\s+", "", unit.group("unit"))
+    counts = [m for m in N_EQUALS.finditer(text, start, end)
+              if not re.search(r"(?:group|arm|cohort|\w+)\s*$", text[max(start, m.start() - 2) : m.start()]) or True]
+    if len(counts) == 1:
+        group_before = re.search(r"\b(?:group|arm|cohort|placebo|control)\s*$", text[max(start, counts[0].start() - 20) : counts[0].start()], re.I)
+        if not group_before:
+            for mention in mentions:
+                if mention.statistic != "percent" and mention.n is None:
+                    mention.n = int(counts[0].group("n"))
+
+
+def _unit_of(mentions: list[Mention]) -> str | None:
+    units = [m.unit for m in mentions if m.unit and m.unit not in ("days", "weeks", "months", "years") or (m.unit and m.statistic == "mean")]
+    return units[0] if units else None
+
+
+def build_outcomes(text: str, mentions: list[Mention]) -> tuple[dict, ...]:
+    """Group mentions by measure into exchange-format outcomes with evidence."""
+    by_measure: dict[str, list[Mention]] = {}
+    names: dict[str, Mention] = {}
+    for mention in mentions:
+        if not mention.measure:
+            continue
+        key = re.sub(r"\W+", " ", mention.measure.lower()).strip()
+        by_measure.setdefault(key, []).append(mention)
+        names.setdefault(key, mention)
+    outcomes = []
+    for key, group in by_measure.items():
+        unit = _unit_of(group)
+        values, seen = [], set()
+        for mention in group:
+            identity = (mention.value, mention.spread, mention.low, mention.high, mention.statistic)
+            if mention.baseline and identity in seen:
+                continue  # a baseline restated in each comparison is listed once
+            if mention.baseline:
+                seen.add(identity)
+            values.append(_value_dict(text, mention))
+        first = names[key]
+        aliases = list(dict.fromkeys(a for m in group for a in m.aliases))
+        outcomes.append({"measure": first.measure, "aliases": aliases, "unit": unit, "values": values})
+    return tuple(outcomes)
+
+
+def _value_dict(text: str, mention: Mention) -> dict:
+    tp = mention.timepoint
+    return {
+        "group": None,
+        "timepoint": tp.label if tp else None,
+        "days": tp.days if tp else None,
+        "kind": mention.kind,
+        "statistic": mention.statistic,
+        "value": mention.value,
+        "spread": mention.spread,
+        "low": mention.low,
+        "high": mention.high,
+        "n": mention.n,
+        "p": {"op": mention.p[0], "value": mention.p[1]} if mention.p else None,
+        "evidence": Span.of(text, mention.start, mention.end, rule=mention.rule, field="outcomes"),
+    }
 
 
 def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
-    """Every numeric outcome value in ``doc``."""
-    return ()
+    """Every numeric outcome value in ``doc``, grouped by measure, each with its evidence span."""
+    text = doc.text
+    abbreviations = doc.user_data.get("abbreviations", {})
+    context: Timepoint | None = None
+    measure: str | None = None
+    mentions: list[Mention] = []
+    for start, end in _sentences(doc):
+        if "\n\n" in text[start:end]:
+            context = None
+        found = find_mentions(text, start, end)
+        if not found:
+            context = _opening_context(text, start, end) or context
+            continue
+        context = assign_timepoints(text, start, end, found, context)
+        assign_p_values(text, start, end, found)
+        assign_units_and_n(text, start, end, found)
+        measure = assign_measures(text, start, found, abbreviations, measure)
+        mentions.extend(found)
+    return build_outcomes(text, mentions)
+
+
+#: Sentence ends the tokenizer misses in run-together text: "groups.(2)The", "treatment.Previous".
+RUN_ON_BREAK = re.compile(r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])")
+#: Abbreviations whose period is not a sentence end: "St.George", "Dr.Smith", "vs.Placebo".
+NOT_A_BREAK = re.compile(r"(?:\b(?:St|Dr|Mr|Ms|Mrs|vs|al|No|Fig|Ref|approx)|\b[A-Z])$")
+
+
+def _sentences(doc: Doc):
+    """Sentence spans of ``doc``, with run-together sentences split."""
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start_char
+        for match in RUN_ON_BREAK.finditer(text, sent.start_char, sent.end_char):
+            if NOT_A_BREAK.search(text[max(sent.start_char, match.start() - 8) : match.start()]):
+                continue
+            if match.end() > start:
+                yield start, match.end()
+                start = match.end()
+        yield start, sent.end_char
+
+
+def _opening_context(text: str, start: int, end: int) -> Timepoint | None:
+    timepoints = find_timepoints(text, start, end)
+    return _opening_timepoint(text, start, timepoints, []) if timepoints else None

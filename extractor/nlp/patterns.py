@@ -62,7 +62,7 @@ VALUE_PAREN_INTERVAL = re.compile(
 # --- percentages and proportions ---------------------------------------------
 
 #: A percentage: "77.4%", "92.9 %", "(83%)".
-PERCENT = re.compile(rf"(?P<value>{NUMBER}){SPACE}?%")
+PERCENT = re.compile(rf"(?<![\w.])(?P<value>{NUMBER}){SPACE}?%")
 #: "n/N (x%)" or "x% (n/N)": "94% (82/87)", "13/14 (92.9%)".
 FRACTION = re.compile(r"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?!\s?(?:m|k|d|h|L|µ|u|y))")
 #: "n of N patients": "13 of 14 patients", "Thirteen out of 15 patients".
@@ -71,7 +71,7 @@ N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:
 # --- p-values -------------------------------------------------------------------
 
 #: Comparison operators, including HTML-escaped ones of scraped pages: "<", "≤", "&lt;", "&L;".
-P_OPERATOR = r"(?:<=|>=|=<|≤|≥|<|>|=|&l(?:t)?;|&g(?:t)?;)"
+P_OPERATOR = r"(?:<=|>=|=<|≤|≥|<|>|=|&[lL][tT]?;|&[gG][tT]?;)"
 #: A p-value: "P<0.05", "p = .0517", "P&L;0.01", "P =.642", "p-value < 0.001", "P< 0. 99".
 P_VALUE = re.compile(
     rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?P<op>{P_OPERATOR}){SPACE}*(?P<value>0?{SPACE}?\.{SPACE}?\d+|[01](?![.\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
@@ -116,7 +116,7 @@ TIMEPOINT_LIST = re.compile(
 #: The baseline: "baseline", "before treatment", "pretreatment", "before MSCT", "at entry".
 BASELINE = re.compile(
     r"\b(?:baseline|pre-?treatment|pre-?transplant(?:ation)?|pre-?infusion|pre-?operative(?:ly)?|at (?:entry|enrollment|enrolment|admission|inclusion)"
-    r"|before (?:the )?(?:treatment|therapy|transplantation|infusion|injection|intervention|surgery|randomi[sz]ation|[A-Z][\w-]*))\b",
+    r"|before (?:the )?(?:treatment|therapy|transplantation|infusion|injection|intervention|surgery|randomi[sz]ation|(?-i:[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)))\b",
     re.IGNORECASE,
 )
 
@@ -124,7 +124,7 @@ BASELINE = re.compile(
 
 #: A measurement unit right after a number: "U/L", "mg", "mL", "g/dL", "ng/mL", "mmHg", "cm", "kg", "days".
 UNIT = re.compile(
-    rf"^{SPACE}*[)\]]?{SPACE}*(?P<unit>%|[µμu]?[mnpkd]?g/(?:[mdµμ]?L|kg|day|d)|[mnpµμ]?mol/L|[µμmnk]?[IU]U?/[mµμ]?L|U/L|IU/L|U/mL|"
+    rf"{SPACE}*[)\]]?{SPACE}*(?P<unit>%|[µμu]?[mnpkd]?g/(?:[mdµμ]?L|kg|day|d)|[mnpµμ]?mol/L|[µμmnk]?[IU]U?/[mµμ]?L|U/L|IU/L|U/mL|"
     r"mmHg|mm\s?Hg|[mµμnc]?[mgL]\b|kg/m2|kg/m²|kg|cm|mm|bpm|beats/min|/mm3|/μL|/µL|×\s?10\^?\d+/L|points?|days?|weeks?|months?|years?|hours?|minutes?|min|seconds?|s\b|ml/min(?:/1\.73\s?m2)?|mL/min(?:/1\.73\s?m2)?)",
 )
 

@@ -1,0 +1,113 @@
+"""Timepoint phrases: where they stand in the text, as written and in days.
+
+"baseline" is day 0; "one week after", "at week 2", "the fourth week",
+"6-month", "24 hours after" and lists ("1, 3 and 5 years") give one
+``Timepoint`` per amount. Durations ("for 4 weeks", "every two months") and
+ages are not timepoints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.nlp.patterns import (
+    BASELINE,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    TIMEPOINT_AMOUNT,
+    TIMEPOINT_LIST,
+    TIMEPOINT_ORDINAL,
+    TIMEPOINT_UNIT_FIRST,
+    UNIT_DAYS,
+)
+
+#: Words before a time phrase that make it a duration or an age, not a timepoint: "for 4 weeks", "aged 18 years".
+NOT_TIMEPOINT_BEFORE = re.compile(
+    r"(?:\b(?:age|duration|history)\b[^.;,]{0,30}\b(?:was|were|of|is)(?:\s+about)?|\bfor|\bevery|\bper|\bover|\beach|\bduring|\baged?|\bmedian|\bmean|\bup to|\bwithin|\blasting|\bx|×|\bthan)\s+(?:the\s+)?(?:first\s+|last\s+|next\s+|additional\s+|a total of\s+)?$",
+    re.IGNORECASE,
+)
+#: Words after a time phrase that make it a duration or an age: "4 weeks apart", "18 years old", "6 months of age".
+NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|duration|earlier|prior|ago|course|regimen|period)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Timepoint:
+    """A timepoint phrase at ``text[start:end]``: normalised label ("2 weeks") and days."""
+
+    start: int
+    end: int
+    label: str
+    days: float | None
+
+
+def unit_key(unit: str) -> str:
+    """Canonical unit name for a time-unit spelling: "wks" -> "week", "h" -> "hour"."""
+    unit = unit.lower().rstrip("s")
+    return {
+        "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day", "wk": "week", "week": "week",
+        "mo": "month", "month": "month", "yr": "year", "year": "year",
+    }.get(unit, unit)
+
+
+def make_label(amount: float, unit: str) -> str:
+    """'2 weeks', '1 month', '24 hours'."""
+    shown = f"{amount:g}"
+    return f"{shown} {unit}" if amount == 1 else f"{shown} {unit}s"
+
+
+def _amount(word: str) -> float | None:
+    word = word.lower().rstrip("-")
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word])
+    if word in ORDINAL_WORDS:
+        return float(ORDINAL_WORDS[word])
+    digits = re.match(r"\d+(?:\.\d+)?", word)
+    return float(digits.group(0)) if digits else None
+
+
+def _timepoint(start: int, end: int, amount: float | None, unit: str) -> Timepoint | None:
+    key = unit_key(unit)
+    if amount is None or key not in UNIT_DAYS:
+        return None
+    days = amount * UNIT_DAYS[key]
+    return Timepoint(start, end, make_label(amount, key), round(days, 4))
+
+
+def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[Timepoint]:
+    """Every timepoint in ``text[start:end]``, in order, non-overlapping, offsets into ``text``."""
+    end = len(text) if end is None else end
+    found: list[Timepoint] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    def keep(match: re.Match) -> bool:
+        before = text[max(0, match.start() - 30) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        return not NOT_TIMEPOINT_BEFORE.search(before) and not NOT_TIMEPOINT_AFTER.match(after)
+
+    for match in TIMEPOINT_LIST.finditer(text, start, end):
+        if not keep(match):
+            continue
+        for amount in re.finditer(r"\d+", match.group("amounts")):
+            tp = _timepoint(match.start("amounts") + amount.start(), match.start("amounts") + amount.end(),
+                            float(amount.group(0)), match.group("unit"))
+            if tp:
+                found.append(tp)
+        taken.append((match.start(), match.end()))
+    for pattern in (TIMEPOINT_ORDINAL, TIMEPOINT_UNIT_FIRST, TIMEPOINT_AMOUNT):
+        for match in pattern.finditer(text, start, end):
+            if not free(match.start(), match.end()) or not keep(match):
+                continue
+            word = match.groupdict().get("ordinal") or match.group("amount")
+            tp = _timepoint(match.start(), match.end(), _amount(word), match.group("unit"))
+            if tp:
+                found.append(tp)
+                taken.append((match.start(), match.end()))
+    for match in BASELINE.finditer(text, start, end):
+        if free(match.start(), match.end()):
+            found.append(Timepoint(match.start(), match.end(), "baseline", 0))
+            taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda tp: tp.start)
