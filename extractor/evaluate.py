@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from extractor.errors import ReadError, ValidationFailed
 from extractor.records.models import MEAN_STATISTICS, StudyRecord
+from extractor.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ GoldFormat = Literal["records", "external"]
 #: document share its id but not always its file).
 MatchBy = Literal["auto", "source_file", "id"]
 MATCH_MODES: tuple[str, ...] = ("auto", "source_file", "id")
+#: Which records of a database to read: curated entries, extracted ones, or curated where present.
+RecordSource = Literal["curated", "extracted", "best"]
 
 #: Statistic families whose (value, spread) pairs are counted as numbers, as in score.py.
 NUMBER_FAMILIES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -57,6 +60,8 @@ DESIGN_FLAGS = ("randomized", "controlled", "blinding", "phase")
 INTERVENTION_SETS = ("cell_types", "cell_sources", "routes")
 #: Suffixes of SQLite files, which only the store can read.
 DATABASE_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3"})
+#: The first bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Punctuation (anything but word characters and spaces): "Creatine-kinase (CK)" -> "creatine kinase ck".
 PUNCTUATION = re.compile(r"[^\w\s]")
@@ -199,14 +204,17 @@ class _Tally:
 # Loading
 
 
-def load_records(path: Path, *, role: str = "predictions") -> list[dict[str, Any]]:
-    """JSON objects from a folder of ``*.json``, a JSON array or object file, or a JSONL file.
+def load_records(
+    path: Path, *, role: str = "predictions", source: RecordSource = "extracted"
+) -> list[dict[str, Any]]:
+    """Records from a database (its ``source`` records), a folder of ``*.json``, a JSON file or a JSONL file.
 
     Raises ``ReadError`` naming the file (and line) for a missing path, bad
-    encoding, invalid JSON or an item that is not a JSON object.
+    encoding, invalid JSON or an item that is not a JSON object, and
+    ``StoreError`` for a database that cannot be opened.
     """
-    if path.suffix.lower() in DATABASE_SUFFIXES:
-        raise ReadError(f"{path}: reading {role} from a database needs extractor.store, which is not available")
+    if is_database(path):
+        return load_database(path, source=source)
     if path.is_dir():
         return [_object(_parse_json(p), p) for p in sorted(path.glob("*.json"))]
     if not path.is_file():
@@ -214,6 +222,25 @@ def load_records(path: Path, *, role: str = "predictions") -> list[dict[str, Any
     text = _read_text(path).strip()
     items = _parse_text(text, path) if text else []
     return [_object(item, path, index) for index, item in enumerate(items)]
+
+
+def is_database(path: Path) -> bool:
+    """A SQLite file, by its suffix or, for an existing file, by its header."""
+    if path.suffix.lower() in DATABASE_SUFFIXES:
+        return True
+    if not path.is_file():
+        return False
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def load_database(path: Path, *, source: RecordSource) -> list[dict[str, Any]]:
+    """The exchange-format records of one source stored in the database at ``path``."""
+    store = open_store(path, create=False)
+    try:
+        return list(store.iter_records(source=source))
+    finally:
+        store.close()
 
 
 def _read_text(path: Path) -> str:
@@ -407,8 +434,10 @@ def _sorted(items: Iterable[Any]) -> list[Any]:
 
 
 def _compare_sets(tally: _Tally, name: str, predicted: set[Any], gold: set[Any]) -> None:
-    """Set precision/recall of one document's field."""
-    tally.count(name, len(predicted & gold), _sorted(gold - predicted), _sorted(predicted - gold))
+    """Set precision/recall of one document's field (a null item, such as an arm without n, reads 'null')."""
+    missed, extra = (["null" if x is None else x for x in _sorted(items)] for items in (gold - predicted,
+                                                                                       predicted - gold))
+    tally.count(name, len(predicted & gold), missed, extra)
 
 
 # ---------------------------------------------------------------------------
@@ -657,16 +686,27 @@ def _compare_external(entry: dict[str, Any], pred: dict[str, Any], sizes: Accura
 # Entry point
 
 
-def evaluate_paths(gold_path: Path, predictions_path: Path, *, match: MatchBy = "auto") -> Evaluation:
-    """Load gold and predictions from files or folders, detect the gold format, and score.
+def evaluate_paths(
+    gold_path: Path,
+    predictions_path: Path,
+    *,
+    match: MatchBy = "auto",
+    gold_source: RecordSource = "curated",
+    predicted_source: RecordSource = "extracted",
+) -> Evaluation:
+    """Load gold and predictions from files, folders or databases, detect the gold format, and score.
 
-    Raises ``ReadError`` for unreadable inputs and ``ValidationFailed`` for
-    records that break the exchange format.
+    From a database, gold are its ``gold_source`` records and predictions its
+    ``predicted_source`` records, so one database compares curated entries
+    with extracted ones. Raises ``ReadError`` for unreadable inputs,
+    ``StoreError`` for unusable databases and ``ValidationFailed`` for records
+    that break the exchange format.
     """
-    gold = load_records(gold_path, role="gold")
+    gold = load_records(gold_path, role="gold", source=gold_source)
     if not gold:
-        raise ReadError(f"{gold_path}: holds no gold records")
-    predictions = load_records(predictions_path, role="predictions")
+        where = f"no {gold_source} records in the database" if is_database(gold_path) else "no records"
+        raise ReadError(f"{gold_path}: no gold to evaluate against ({where})")
+    predictions = load_records(predictions_path, role="predictions", source=predicted_source)
     if not predictions:
         log.warning("%s holds no predictions: every gold document counts as missed", predictions_path)
     check_records(predictions, source=predictions_path)
