@@ -53,7 +53,15 @@ from extractor.nlp.patterns import (
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 
 #: A bare number standing alone (not inside a word like "IL-6", "MMT8", "COVID-19").
-BARE_NUMBER = re.compile(rf"(?<![\w./\-−])(?P<value>{NUMBER})(?![\w/]|\.\d|\s?(?:%|×|x\s?10))")
+BARE_NUMBER = re.compile(
+    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w/^]|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-[A-Za-z])"
+)
+#: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
+CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
+#: The nearest statistic cue before a bare number decides mean or median.
+MEDIAN_CUE = re.compile(r"\bmedian\b", re.IGNORECASE)
+#: Statistics named ahead of bracketed intervals: "median value (IQR)", "median (interquartile range)".
+IQR_CONTEXT = re.compile(r"\b(?:median|IQR|interquartile)\b", re.IGNORECASE)
 #: "a vs b", "a versus b", "a compared with b" between two numbers (with optional units).
 VERSUS = re.compile(r"^[\s\u00a0]*(?:[^\s\d(\[;,.]{1,12}[\s\u00a0]*)?[)\]]?[\s\u00a0,]*(?:vs\.?|versus|v\.|compared (?:with|to)|against)[\s\u00a0]*[(\[]?[\s\u00a0]*$", re.IGNORECASE)
 #: "from a to b": the reference value of a change over time.
@@ -87,7 +95,8 @@ MEASURE_TAIL = re.compile(
 )
 #: "... and DAS28 changes were": a new subject inside a clause (after "and" or a p-value).
 NEW_SUBJECT = re.compile(
-    r"(?:\band|;)\s+(?!and\b)(?P<subject>(?:the\s+)?[^\s,;()\[\]]+(?:\s+[^\s,;()\[\]]+){0,6}?)\s+"
+    r"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?(?:[^\s,;()\[\]]+|[(\[][^()\[\]]*[)\]])"
+    r"(?:\s*(?:[^\s,;()\[\]]+|[(\[][^()\[\]]*[)\]])){0,8}?)\s*"
     r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
     re.IGNORECASE,
 )
@@ -145,10 +154,12 @@ def to_float(text: str) -> float:
 def find_mentions(text: str, start: int, end: int) -> list[Mention]:
     """Numeric outcome expressions in ``text[start:end]``, in order, non-overlapping."""
     taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)]
-    taken += [(m.start(), m.end()) for m in re.finditer(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", text[:end], re.I) if m.start() >= start]
     mentions: list[Mention] = []
 
     def claim(mention: Mention) -> None:
+        if DOSE_CONTEXT.match(text, mention.end):
+            taken.append((mention.start, mention.end))
+            return  # "1.0 (range 0.4-9) 10^6 cells/kg" is a dose, not an outcome
         if all(mention.end <= s or mention.start >= e for s, e in taken):
             taken.append((mention.start, mention.end))
             mentions.append(mention)
@@ -157,6 +168,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         claim(mention)
     for mention in _interval_mentions(text, start, end):
         claim(mention)
+    # the "95%" of "95% CI" is never a percentage
+    taken += [(m.start(), m.end()) for m in CI_LEVEL.finditer(text, start, end)]
     for mention in _percent_mentions(text, start, end):
         claim(mention)
     for mention in _bare_mean_mentions(text, start, end, taken):
@@ -182,7 +195,7 @@ def _spread_mentions(text: str, start: int, end: int):
 def _interval_mentions(text: str, start: int, end: int):
     for match in VALUE_CI.finditer(text, start, end):
         before = text[max(start, match.start() - 60) : match.start()]
-        if re.search(r"\bmedian\b", before, re.I):
+        if MEDIAN_CUE.search(before):
             statistic = "median"
         elif match.group("unit1") and not MEAN_CUE.search(before) and not CHANGE_CUE.search(before):
             statistic = "percent"
@@ -195,14 +208,20 @@ def _interval_mentions(text: str, start: int, end: int):
         yield _interval(match, "median_range", "value_range")
     for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
         before = text[max(start, match.start() - 40) : match.start()]
-        if re.search(r"\bmedian\b", before, re.I) and not DEMOGRAPHIC_CUE.search(before):
+        low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
+        if (IQR_CONTEXT.search(text, max(0, match.start() - 600), match.start()) and low <= value <= high
+                and not DEMOGRAPHIC_CUE.search(before)):
             yield _interval(match, "median_iqr", "median_paren_interval")
 
 
 def _percent_mentions(text: str, start: int, end: int):
     for match in PERCENT.finditer(text, start, end):
         before = text[max(start, match.start() - 25) : match.start()]
-        if re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
+        clause = text[_clause_start(text, start, match.start()) : match.start()]
+        if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
+            mention = _mention(match, "median", "percent_median_change")
+            mention.kind = "change"
+        elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
             mention = _mention(match, "mean", "percent_change")
             mention.kind = "change"
         else:
@@ -242,9 +261,11 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
     for i, match in enumerate(numbers):
         clause = text[_clause_start(text, start, match.start()) : match.start()]
         partner = _versus_partner(text, numbers, i)
-        cue = MEAN_CUE.search(clause)
+        cues = list(MEAN_CUE.finditer(clause))
+        cue = cues[-1] if cues else None
         if (cue or partner) and not DEMOGRAPHIC_CUE.search(clause[cue.start() if cue else 0 :]):
-            yield _mention(match, "mean", "bare_mean_cue" if cue else "bare_versus")
+            statistic = "median" if cue and cue.group(0).lower() == "median" else "mean"
+            yield _mention(match, statistic, "bare_mean_cue" if cue else "bare_versus")
 
 
 def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
@@ -281,6 +302,8 @@ def _interval(match: re.Match, statistic: str, rule: str) -> Mention:
     mention = _mention(match, statistic, rule, low=to_float(match.group("low")), high=to_float(match.group("high")))
     if match.group("unit1"):
         mention.unit = "%"
+    elif "unitw" in match.re.groupindex and match.group("unitw"):
+        mention.unit = match.group("unitw")
     return mention
 
 
@@ -313,10 +336,35 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
             mention.timepoint = tp
             used.add(tp.start)
     _mark_references(text, start, mentions)
+    _clause_subject_timepoints(text, start, timepoints, mentions)
+    first = mentions[0].start if mentions else end
+    stated = {tp.days: tp for tp in timepoints if tp.end <= first and tp.label != "baseline"}
+    if len(stated) == 1:
+        shared = next(iter(stated.values()))
+        for mention in mentions:
+            if mention.timepoint is None and not mention.baseline:
+                mention.timepoint = shared  # parallel clauses of one sentence share its single timepoint
     for mention in mentions:
         if mention.timepoint is None and not mention.baseline and context is not None:
             mention.timepoint = context
     return context
+
+
+def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
+    """A timepoint in a clause's subject ("baseline DAS28 was 4.53") dates the clause's values."""
+    by_clause: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_clause.setdefault(_clause_start(text, start, mention.start), []).append(mention)
+    for clause_start, run in by_clause.items():
+        subject = [tp for tp in timepoints if clause_start <= tp.start and tp.end <= run[0].start]
+        anchor = max([m.end for m in mentions if m.end <= run[0].start], default=clause_start)
+        subject = [tp for tp in subject if tp.start >= anchor]
+        if len({tp.days for tp in subject}) != 1:
+            continue
+        for mention in run:
+            if mention.timepoint is None:
+                mention.timepoint = subject[0]
+                mention.baseline = subject[0].label == "baseline"
 
 
 def _opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> Timepoint | None:
@@ -330,18 +378,26 @@ def _opening_timepoint(text: str, start: int, timepoints: list[Timepoint], menti
 
 
 def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
-    """Baselines: the "from" value of "from a to b", and the reference of a single-group "a vs b"."""
+    """Baselines: the "from" values of "from a (, b and c) to ...", and the reference of a single-group "a vs b"."""
+    in_from_list = False
     for i, mention in enumerate(mentions):
+        gap = text[mentions[i - 1].end : mention.start] if i else ""
         if mention.timepoint is not None:
             mention.baseline = mention.timepoint.label == "baseline"
+            in_from_list = False
             continue
         before = text[max(start, mention.start - 12) : mention.start]
         if FROM_CUE.search(before) and i + 1 < len(mentions):
+            mention.baseline = in_from_list = True
+        elif in_from_list and not re.search(r"\bto\b", gap) and i + 1 < len(mentions):
             mention.baseline = True
-        elif i > 0 and VERSUS.match(text[mentions[i - 1].end : mention.start]):
+        elif i > 0 and VERSUS.match(gap):
+            in_from_list = False
             clause = text[_clause_start(text, start, mention.start) : mention.end]
             if not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None:
                 mention.baseline = True
+        else:
+            in_from_list = False
         if mention.baseline:
             mention.timepoint = Timepoint(mention.start, mention.start, "baseline", 0)
 
@@ -391,8 +447,12 @@ def _p_op(op: str) -> str:
 
 
 def _clause_start(text: str, start: int, position: int) -> int:
-    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, start, position)]
-    return breaks[-1] if breaks else start
+    """Start of the clause holding ``position``; breaks inside brackets ("(DAS28; using ESR)") do not count."""
+    for match in reversed(list(CLAUSE_BREAK.finditer(text, start, position))):
+        inside = text[start : match.start()]
+        if inside.count("(") + inside.count("[") <= inside.count(")") + inside.count("]"):
+            return match.end()
+    return start
 
 
 def assign_measures(text: str, start: int, mentions: list[Mention], abbreviations: dict[str, Abbreviation], previous: str | None) -> str | None:

@@ -45,18 +45,20 @@ VALUE_CI = re.compile(
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]?"
 )
 #: "median a (IQR l–h)", "a (interquartile range, l-h)": "5 (IQR 3–7)".
+#: A unit word between a value and its bracket: "12.5 days (range, 7-16)".
+UNIT_WORD = r"(?:{SPACE}*(?P<unitw>%|[A-Za-zµμ]+(?:/[A-Za-z]+)?))?".replace("{SPACE}", SPACE)
 VALUE_IQR = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?:IQR|interquartile range|Q1[-–,]{SPACE}*Q3){SPACE}*[,:=]?{SPACE}*"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*(?:IQR|interquartile range|Q1[-–,]{SPACE}*Q3){SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
 #: "a (range l–h)", "a (range, l to h)": "12.5 (range 7-16)".
 VALUE_RANGE = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*range{SPACE}*[,:=]?{SPACE}*"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*range{SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
-#: "median a (l–h)" — a bare parenthesised interval, read as IQR only after the word median: "2 (1–3)".
+#: "median a (l–h)" — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)".
 VALUE_PAREN_INTERVAL = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*(?:to|–|—|-|‒){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*(?:to|–|—|-|‒|,){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
 
 # --- percentages and proportions ---------------------------------------------
@@ -136,7 +138,7 @@ MEASURE_VERB = re.compile(
     r"showed|had|went|raised|elevated|lowered|tapered|averaged|ranged|differed|did not|was not|were not)\b|:|(?<=\S)\s(?=from\s)",
 )
 #: Cues that a bare number is a mean: "mean", "average", "on average".
-MEAN_CUE = re.compile(r"\b(?:mean|means|average|averaged|on average)\b", re.IGNORECASE)
+MEAN_CUE = re.compile(r"\b(?:mean|means|average|averaged|on average|median|baseline)\b", re.IGNORECASE)
 #: Cues that a value is a change, not a level: "change", "difference", "reduction", "decreased by".
 CHANGE_CUE = re.compile(
     r"\b(?:changes?|differences?|reductions?|improvements?|increases?|decreases?|gains?|loss|declines?|"
@@ -150,4 +152,4 @@ DEMOGRAPHIC_CUE = re.compile(
     re.IGNORECASE,
 )
 #: Numbers that are doses, not outcomes: "× 10^6", "x 10(6)", "cells/kg", "million cells".
-DOSE_CONTEXT = re.compile(r"^[\s\u00a0]*(?:[x×]\s?10|cells|million|billion|MSCs?\b|/kg)", re.IGNORECASE)
+DOSE_CONTEXT = re.compile(r"[\s\u00a0)\]]*(?:[x×]\s?10|10\s?\^|10\(\d|cells|million|billion|MSCs?\b|/kg)", re.IGNORECASE)
