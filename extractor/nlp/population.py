@@ -1,12 +1,665 @@
-"""Population fields of the exchange format (being written; see the owner's module docstring)."""
+"""Population fields of the exchange format: sample size, arms with their n, conditions.
+
+Sample size (FORMAT.md SAMPLE SIZE) is chosen among *count mentions*: a number
+(digits, number words or Chinese numerals) that counts participants. Each
+mention gets a tier from the words around it; the best tier wins and the
+earliest mention breaks ties:
+
+====  ===========================================================  ======================================
+tier  writing pattern                                              example
+====  ===========================================================  ======================================
+0     a stated total                                               "A total of 45 patients were recruited"
+1     enrolled / randomized / recruited / included                 "Thirty patients were randomized"
+2     treated / received; a study "in N" or "of N" patients        "MSCs were infused in 8 PM/DM patients"
+3     the sum of the arms of one allocation                        "MSC-NP (n = 27) or saline (n = 27)"
+4     analysed, completed, a bare mention                          "13 of 14 patients responded"
+====  ===========================================================  ======================================
+
+Mentions whose clause says they were screened, approached, excluded, lost or
+died are never the sample size, nor are numerators ("13 of 14"), counts in
+parentheses (subgroups) and numbers that name things ("type 1", "COVID-19",
+"in 2010"). Reviews and meta-analyses take only a stated total. Two rules add
+counts up: coordinated counts ("Five NMO patients and 5 RRMS patients were
+treated" = 10, "191 + 191 patients were randomised" = 382) and a control group
+at least as large as the enrolled count, which therefore cannot be part of it
+("Fifty inpatients were recruited ... Fifty-three patients acted as the control
+group" = 103).
+
+The cue words (participant nouns, verbs by class) are package data in
+``vocab/population_cues.jsonl``; the expressions that combine them are compiled
+once per process (``_grammar``).
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
 from spacy.tokens import Doc
 
-from extractor.nlp.findings import Section
+from extractor.nlp.findings import Section, Span
+from extractor.nlp.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
+from extractor.nlp.vocab import load_vocabulary
+
+CUES = "population_cues"
+
+TOTAL, ENROL, TREAT, ARMS, WEAK = range(5)
+
+# --- regular expressions -------------------------------------------------------------
+
+#: Words that never stand between a count and its noun: prepositions, verbs of being, units.
+MODIFIER_STOP = (
+    r"of|in|into|on|at|to|for|from|with|without|by|vs|versus|per|were|was|are|is|had|have|has|"
+    r"who|which|that|than|the|a|an|mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|"
+    r"cycles?|doses?|groups?|arms?"
+)
+#: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "client-owned"),
+#: "type 2", or a short parenthetical ("(18-60 years)"); never a bare number or a number word.
+MODIFIER = (
+    rf"(?:(?!(?:{MODIFIER_STOP})\b|{NUMBER_WORDS_PATTERN})"
+    r"(?:(?:type|grade|stage|class)[^\S\n]+\d+|[^\W\d][\w/'’+\-]*|\d+[A-Za-z][\w\-]*)|\([^()\n]{0,40}\))"
+)
+#: Up to six modifiers after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
+MODIFIERS = rf"(?:{MODIFIER},?[^\S\n]+){{0,6}}?"
+#: Just before a number that names rather than counts: "type 1", "grade 3", "phase 2", "n = ", "at least 9".
+NOT_COUNT_BEFORE = re.compile(
+    r"(?:\b(?:type|grade|stage|phase|class|day|week|month|year|cohort|group|arm|level|score|version|part|step|"
+    r"visit|cycle|dose|figure|table|no|number|aged?|age|at\s+least)\s*|[=<>≤≥±×^]\s*)$",
+    re.IGNORECASE,
+)
+#: Just after a number that is a fraction or a ratio, not a count: "one third", "two-fold".
+NOT_COUNT_AFTER = re.compile(r"^[\s-]*(?:thirds?|half|halves|quarters?|fifths?|percent|%|fold|times)\b", re.IGNORECASE)
+#: A year after a preposition or in a span of years is not a count: "from 2010 to 2014 were randomized".
+YEAR_BEFORE = re.compile(
+    r"\b(?:in|from|to|since|during|until|through|till|by)\s*$|\b(?:19|20)\d\d\s*(?:and|to|-|–)\s*$", re.IGNORECASE
+)
+#: A screening word between a count and its noun: "Out of 11 screened RA patients" (but "40 eligible patients" counts).
+SCREENED_INNER = re.compile(r"\b(?:screened|approached|invited|contacted|excluded|assessed|potentially)\b", re.IGNORECASE)
+#: An enrolment word between a count and its noun: "Of 299 enrolled patients", "1491 randomized women".
+ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included|eligible|consecutive)\b", re.IGNORECASE)
+#: A stated total just before a count: "A total of", "In total,", "In all,", "Overall,", "All".
+TOTAL_BEFORE = re.compile(
+    r"(?:\ba\s+total\s+of|\btotal\s+of|\bin\s+total\s*,?|\bin\s+all\s*,?|\boverall\s*,?|\baltogether\s*,?|"
+    r"\btotally\s*,?|\btotal\s*:?|(?:^|[.;:]\s*)all)\s*$",
+    re.IGNORECASE,
+)
+#: A total stated just after a count noun: "45 patients in total", "20 cases altogether".
+TOTAL_AFTER = re.compile(r"^\s*,?\s*(?:in\s+total|in\s+all|altogether|overall)\b", re.IGNORECASE)
+#: "N of M" / "N out of M": the count after "of" is a denominator: "13 of 14 patients", "989 of 1234 patients".
+NUMERATOR_BEFORE = re.compile(
+    rf"(?:{COUNT_PATTERN})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:out\s+)?of\s+(?:the\s+)?$", re.IGNORECASE
+)
+#: A count after "in"/"among"/"for": "a trial in 56 postmenopausal patients", "performed for 123 participants".
+IN_BEFORE = re.compile(
+    r"\b(?:in|on|among|amongst|for)\s+(?:a\s+(?:group|cohort|series|total)\s+of\s+)?$", re.IGNORECASE
+)
+#: Study or treatment words that make "in N patients" the study population ("infused ... in 8 patients").
+STUDY_BEFORE = re.compile(
+    r"\b(?:trials?|study|studies|performed|conducted|treated|treat|treating|administered|infused|injected|given|"
+    r"used|evaluated|investigated|tested|transplantation|therapy|experience|compared|comparing|undertaken|"
+    r"carried\s+out|analy[sz]ed|analys[ie]s)\b[^.;]*$",
+    re.IGNORECASE,
+)
+#: Event words right before "in N patients" make it an outcome count: "Remission occurred in 3 patients".
+OUTCOME_BEFORE = re.compile(
+    r"\b(?:observed|occurred|seen|found|noted|reported|detected|developed|achieved|recorded|documented|"
+    r"responses?|remission|events?|toxicity|effects?|improvement|failure|death|relapse|recurrence|"
+    r"complications?|higher|lower|greater|significant(?:ly)?|increased?|decreased?|reduced|positive|negative)"
+    r"\b(?:[^\S\n]+\S+){0,3}[^\S\n]+\S+\s*$",
+    re.IGNORECASE,
+)
+#: A count after "of" that heads a study or a sentence: "a study of 118 patients", "Of 813 patients with ...".
+OF_BEFORE = re.compile(
+    r"(?:^|[.;:]\s*|\b(?:study|trial|analysis|analyses|series|cohort|sample|sample\s+size|total|group|population|"
+    r"data|records|charts)\s+)(?:of|from)\s+(?:the\s+|all\s+)?$",
+    re.IGNORECASE,
+)
+#: "(n = 65)", "[n = 5]", "( N = 300 )", ", n = 5": the n of a group or of the whole sample.
+N_EQUALS = re.compile(
+    r"(?:[(\[]\s*|[,;]\s*)(?P<sym>[nN])\s*[=:]\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])\s*(?:[)\];,]|patients|subjects)"
+)
+#: A participant count in Chinese: "92例", "共纳入 30 名患者", "二十例".
+CHINESE_COUNT = re.compile(rf"(?P<n>\d+|{CHINESE_NUMBER_PATTERN})\s*(?:例|名)(?!\s*次)")
+#: Chinese enrolment cues shortly before a count: "选取", "纳入", "共", "收治".
+CHINESE_ENROL_BEFORE = re.compile(r"(?:共|纳入|选取|选择|入选|收治|收集|募集|招募|分析|回顾)[^，。,;；]{0,30}$")
+#: A group word: an n labelled with one of these (and no participant noun) is an arm, not the whole sample.
+GROUP_WORD = re.compile(
+    r"\b(?:groups?|arms?|cohorts?|placebo|controls?|sham|clusters?|treatment|therapy|intervention|"
+    r"usual care|standard care|dose|low-dose|high-dose|[A-Z]{2,}[\w-]*)\b|组"
+)
+#: Allocation words that make a list of group counts a set of arms.
+ALLOCATION = re.compile(
+    r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|groups?|arms?|cohorts?|received?|receiving|"
+    r"placebo|versus|vs\.?)\b|组",
+    re.IGNORECASE,
+)
+#: Sentence ends for context windows: ". ", "; ", "。", a line break.
+SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z(\[]|\s*$)|[。；]|\n")
+#: Review or meta-analysis: then only a stated total of participants counts.
+REVIEW = re.compile(
+    r"\b(?:meta-?analys[ie]s|systematic\s+review|literature\s+review|review\s+of\s+the\s+literature|"
+    r"pooled\s+analysis|databases?\s+were\s+searched|we\s+searched)\b|荟萃分析|系统评价|Meta分析",
+    re.IGNORECASE,
+)
+#: Title of a narrative review: "...: a review", "Review of ...".
+REVIEW_TITLE = re.compile(r"(?:^|:\s*)(?:a\s+)?(?:narrative\s+|critical\s+|brief\s+)?review\b|\breview$", re.IGNORECASE)
+#: Two counts joined into one: "191 + 191 patients", "Five NMO patients and 5 RRMS patients".
+COORDINATION = re.compile(r"\s*(?:\+|and|plus|,)\s*$", re.IGNORECASE)
+
+#: Characters read after a count for its verb, and before it for its left cue.
+RIGHT_WINDOW = 160
+LEFT_WINDOW = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A candidate sample size: a participant count with the tier its context gives it."""
+
+    value: int
+    start: int
+    end: int
+    tier: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArmCount:
+    """One group's n with the label read next to it."""
+
+    label: str
+    n: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """The expressions built from the cue vocabulary."""
+
+    count_noun: re.Pattern
+    count_abbr: re.Pattern
+    count_verb: re.Pattern
+    hyphen_noun: re.Pattern
+    participant: re.Pattern
+    cue: re.Pattern
+    cue_class: dict[str, str]
+    non_participant: re.Pattern
+    active_before: re.Pattern
+    arm_count: re.Pattern
+    arm_paren: re.Pattern
+
+
+def _words(concept_id: str) -> list[str]:
+    """Literal and synonyms of one cue concept."""
+    for concept in load_vocabulary(CUES):
+        if concept.id == concept_id:
+            return [concept.literal, *concept.synonyms]
+    raise KeyError(f"vocab/{CUES}.jsonl has no concept {concept_id!r}")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _grammar() -> Grammar:
+    """Compile the population rules from the cue vocabulary (once per process)."""
+    nouns = _alternation(_words("participant"))
+    classes = ("enrol", "treat", "analyse", "exclude", "outcome", "control")
+    cue_class = {w.lower(): cls for cls in classes for w in _words(cls)}
+    number = rf"(?P<n>{COUNT_PATTERN})"
+    enrol, treat = _alternation(_words("enrol")), _alternation(_words("treat"))
+    gap = r"(?:[^\S\n]+|(?=[A-Za-z]))"
+    return Grammar(
+        # "41 type 2 diabetic patients", "Forty-five women", "8 PM/DM patients", "50patients"
+        count_noun=re.compile(rf"{number}{gap}{MODIFIERS}(?P<noun>{nouns})\b", re.IGNORECASE),
+        # "71 BCS" where the text defines "breast cancer survivors (BCS)"
+        count_abbr=re.compile(rf"{number}[^\S\n]+{MODIFIERS}(?P<abbr>[A-Z][A-Za-z]*[A-Z])s?\b"),
+        # "9 were enrolled", "Nineteen client-owned dogs were included"
+        count_verb=re.compile(
+            rf"{number}[^\S\n]+(?P<mods>{MODIFIERS})(?:were|was|had\s+been|have\s+been|will\s+be)[^\S\n]+"
+            rf"(?:\w+ly[^\S\n]+|also[^\S\n]+|then[^\S\n]+|finally[^\S\n]+)*(?P<verb>{enrol}|{treat})\b",
+            re.IGNORECASE,
+        ),
+        # "a 12-patient, 6-month, phase 1 trial"
+        hyphen_noun=re.compile(rf"{number}-(?P<noun>patient|participant|subject|person|{nouns})\b", re.IGNORECASE),
+        participant=re.compile(rf"\b(?:{nouns})\b", re.IGNORECASE),
+        cue=re.compile(rf"\b(?:{_alternation(cue_class)})\b", re.IGNORECASE),
+        cue_class=cue_class,
+        non_participant=re.compile(rf"\b(?:{_alternation(_words('non_participant'))})\b", re.IGNORECASE),
+        # "we randomized 200 women", "This study involved 521 patients", "aims to recruit 350"
+        active_before=re.compile(
+            rf"\b(?:{enrol}|involved|involving|treated|treating|treat|studied|comprised|analy[sz]ed)[^\S\n]+"
+            r"(?:a\s+total\s+of\s+|the\s+|all\s+|only\s+|approximately\s+|about\s+|nearly\s+|some\s+|over\s+|"
+            r"up\s+to\s+)?$",
+            re.IGNORECASE,
+        ),
+        # "20 in cohort A", "212 in test group", "171 on tamoxifen alone", "8 patients in the treatment group"
+        arm_count=re.compile(
+            rf"{number}[^\S\n]+(?:(?:{nouns})[^\S\n]+)?(?:were[^\S\n]+)?(?:in|to|on|into)[^\S\n]+(?:the[^\S\n]+)?"
+            r"(?P<label>(?:(?!(?:and|or|with|at|after|before|who|were|was)\b)[\w/'’+.×^\-]+[^\S\n]*){1,5}?)"
+            r"(?=\s*(?:[,;()\]]|and\b|or\b|$|\.\s))",
+            re.IGNORECASE,
+        ),
+        # "radical mastectomy (349 patients)", "Group B (53 patients)"
+        arm_paren=re.compile(rf"[(\[]\s*{number}[^\S\n]+(?:{nouns})\s*[)\]]", re.IGNORECASE),
+    )
+
+
+# --- context ---------------------------------------------------------------------------
+
+
+class _Context:
+    """The text with its sentence starts and participant abbreviations, for bounded context windows."""
+
+    def __init__(self, text: str, sentence_starts: list[int], participant_abbrs: frozenset[str]):
+        self.text = text
+        self.starts = sentence_starts
+        self.participant_abbrs = participant_abbrs
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        start = self.starts[i] if i >= 0 else 0
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        return start, end
+
+    def left(self, pos: int, *, window: int = LEFT_WINDOW) -> str:
+        """Up to ``window`` characters before ``pos`` in its sentence."""
+        start, _ = self.sentence_bounds(pos)
+        return self.text[max(start, pos - window):pos]
+
+    def right(self, pos: int, *, window: int = RIGHT_WINDOW) -> str:
+        """Up to ``window`` characters after ``pos`` in its sentence."""
+        _, end = self.sentence_bounds(max(pos - 1, 0))
+        return self.text[pos:min(end, pos + window)]
+
+
+def _make_context(doc: Doc, grammar: Grammar) -> _Context:
+    """Sentence starts (spaCy's, refined by line breaks and "; ") and abbreviations that name participants."""
+    starts = {0}
+    if doc.has_annotation("SENT_START"):
+        starts.update(sent.start_char for sent in doc.sents)
+    starts.update(m.end() for m in SENTENCE_END.finditer(doc.text))
+    abbreviations = doc.user_data.get("abbreviations") or {}
+    abbrs = frozenset(
+        short for short, abbr in abbreviations.items()
+        if abbr.long.split() and grammar.participant.fullmatch(abbr.long.split()[-1])
+    )
+    return _Context(doc.text, sorted(starts), abbrs)
+
+
+def _overlapping(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    """Matches of a count rule, restarting after each number, so "phase 3 study of 521 patients" finds 521."""
+    end = len(text) if end is None else end
+    while (m := pattern.search(text, start, end)) is not None:
+        yield m
+        start = m.end("n")
+
+
+def _is_count(ctx: _Context, start: int, end: int, value: int | None) -> bool:
+    """Whether the number at ``text[start:end]`` may count participants (not "type 1", "in 2010", "one third")."""
+    if value is None:
+        return False
+    left = ctx.left(start, window=24)
+    if NOT_COUNT_BEFORE.search(left) or NOT_COUNT_AFTER.match(ctx.text, end):
+        return False
+    return not (1900 <= value <= 2099 and YEAR_BEFORE.search(left))
+
+
+def _in_parentheses(ctx: _Context, pos: int) -> bool:
+    """Whether ``pos`` is inside an open bracket of its sentence: "(63 TE and 62 TEL patients)"."""
+    left = ctx.text[ctx.sentence_bounds(pos)[0]:pos]
+    return left.count("(") + left.count("[") > left.count(")") + left.count("]")
+
+
+# --- tiers -----------------------------------------------------------------------------
+
+
+def _verb_class(grammar: Grammar, clause: str) -> str | None:
+    """Class of the decisive cue in ``clause`` (the text after a count, up to the next count).
+
+    The first enrol, treat, exclude or control cue decides; an outcome or analysis cue ("who had",
+    "completed") decides only when none of those follows it.
+    """
+    found = [grammar.cue_class.get(re.sub(r"\s+", " ", m.group(0).lower())) for m in grammar.cue.finditer(clause)]
+    decisive = [c for c in found if c in ("enrol", "treat", "exclude", "control")]
+    if decisive:
+        return decisive[0]
+    return next((c for c in found if c in ("outcome", "analyse")), None)
+
+
+def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
+    """Text after a mention up to the next participant count or the end of its sentence (bounded)."""
+    right = ctx.right(end)
+    for m in _overlapping(grammar.count_noun, ctx.text, end + 1, end + len(right)):
+        if _is_count(ctx, m.start("n"), m.end("n"), parse_number(m.group("n"))) and not _in_parentheses(ctx, m.start()):
+            return ctx.text[end:m.start()]
+    return right
+
+
+def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str = "") -> int | None:
+    """Tier of a participant count at ``text[start:end]`` (its noun included); None rejects it."""
+    left = ctx.left(start)
+    if inner and SCREENED_INNER.search(inner):
+        return None
+    denominator = bool(NUMERATOR_BEFORE.search(left))
+    if not denominator and grammar.active_before.search(left):
+        return TOTAL if re.search(r"total\s+of\s+$", left, re.IGNORECASE) else ENROL
+    clause = _clause_after(grammar, ctx, end)
+    cls = _verb_class(grammar, clause)
+    if cls == "exclude":
+        return None
+    if not denominator and cls in (None, "enrol", "treat") and (TOTAL_BEFORE.search(left) or TOTAL_AFTER.match(clause)):
+        return TOTAL
+    if cls == "enrol" or (inner and ENROLLED_INNER.search(inner)):
+        return ENROL
+    if cls == "treat" or (not denominator and OF_BEFORE.search(left)):
+        return TREAT
+    if IN_BEFORE.search(left) and STUDY_BEFORE.search(left) and not OUTCOME_BEFORE.search(left):
+        return TREAT
+    return WEAK
+
+
+# --- count rules ---------------------------------------------------------------------------
+
+
+def _noun_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
+    """Counts followed by a participant noun: "Forty-five patients were randomized"."""
+    for m in _overlapping(grammar.count_noun, ctx.text):
+        yield from _noun_count(grammar, ctx, m, m.start("noun"), "count_noun")
+
+
+def _abbr_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
+    """Counts followed by an abbreviation the text defines as participants: "71 BCS"."""
+    if not ctx.participant_abbrs:
+        return
+    for m in _overlapping(grammar.count_abbr, ctx.text):
+        if m.group("abbr") in ctx.participant_abbrs:
+            yield from _noun_count(grammar, ctx, m, m.start("abbr"), "count_abbr")
+
+
+def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, rule: str) -> Iterator[Count]:
+    value = parse_number(m.group("n"))
+    if not _is_count(ctx, m.start("n"), m.end("n"), value) or _in_parentheses(ctx, m.start()):
+        return
+    tier = _tier(grammar, ctx, m.start(), m.end(), inner=ctx.text[m.end("n"):noun_start])
+    if tier is not None:
+        yield Count(value, m.start("n"), m.end("n"), tier, rule)
+
+
+def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
+    """Counts with no participant noun but an enrolment verb: "9 were enrolled", "Nineteen dogs were included"."""
+    for m in _overlapping(grammar.count_verb, ctx.text):
+        value = parse_number(m.group("n"))
+        mods = m.group("mods")
+        if not _is_count(ctx, m.start("n"), m.end("n"), value) or grammar.non_participant.search(mods):
+            continue
+        if (1900 <= value <= 2099 and not mods) or SCREENED_INNER.search(mods) or _in_parentheses(ctx, m.start()):
+            continue
+        left = ctx.left(m.start())
+        if NUMERATOR_BEFORE.search(left):
+            continue
+        cls = grammar.cue_class.get(re.sub(r"\s+", " ", m.group("verb").lower()))
+        tier = TOTAL if TOTAL_BEFORE.search(left) else (ENROL if cls == "enrol" else TREAT)
+        yield Count(value, m.start("n"), m.end("n"), tier, "count_verb")
+
+
+def _hyphen_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
+    """"a 12-patient trial"."""
+    for m in grammar.hyphen_noun.finditer(ctx.text):
+        value = parse_number(m.group("n"))
+        if value is not None:
+            yield Count(value, m.start("n"), m.end("n"), TREAT, "hyphen_noun")
+
+
+def _n_equals_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
+    """"Women at risk (N = 64) were recruited": a lone n after participants (or a capital N), not after a group."""
+    matches = list(N_EQUALS.finditer(ctx.text))
+    per_sentence: dict[tuple[int, int], int] = {}
+    for m in matches:
+        key = ctx.sentence_bounds(m.start())
+        per_sentence[key] = per_sentence.get(key, 0) + 1
+    for m in matches:
+        if per_sentence[ctx.sentence_bounds(m.start())] > 1:
+            continue  # several n in one sentence: arms
+        count = _n_equals_count(grammar, ctx, m)
+        if count is not None:
+            yield count
+
+
+def _n_equals_count(grammar: Grammar, ctx: _Context, m: re.Match) -> Count | None:
+    label = _phrase_before(ctx.left(m.start(), window=100))
+    participants = bool(grammar.participant.search(label)) or any(w in ctx.participant_abbrs for w in label.split())
+    if not participants and GROUP_WORD.search(label) and m.group("sym") == "n":
+        return None
+    tier = _tier(grammar, ctx, m.start(), m.end())
+    if tier is None or not (participants or m.group("sym") == "N" or tier <= ENROL):
+        return None
+    return Count(parse_number(m.group("n")) or 0, m.start("n"), m.end("n"), min(tier, TREAT), "n_equals")
+
+
+def _phrase_before(left: str) -> str:
+    """The noun phrase just before a parenthesis: after the last comma, "to", "or", "into"."""
+    pieces = [p for p in re.split(r"[,;:(\[\]]|\b(?:to|into|or|versus|vs|either)\b", left) if p.strip()]
+    return pieces[-1] if pieces else ""
+
+
+def _chinese_counts(ctx: _Context) -> Iterator[Count]:
+    """"选取接受UC-MSC治疗的92例难治性LN患者": a count with 例/名; an enrolment cue before it makes tier 1."""
+    for m in CHINESE_COUNT.finditer(ctx.text):
+        value = parse_number(m.group("n"))
+        if value is None or _in_parentheses(ctx, m.start()):
+            continue
+        tier = ENROL if CHINESE_ENROL_BEFORE.search(ctx.left(m.start(), window=30)) else WEAK
+        yield Count(value, m.start("n"), m.end("n"), tier, "chinese_count")
+
+
+def _coordinated_sums(ctx: _Context, counts: list[Count]) -> list[Count]:
+    """Sums of counts joined in one clause before their verb: "Five NMO patients and 5 RRMS patients were treated"."""
+    ordered = sorted({(c.start, c.end): c for c in counts}.values(), key=lambda c: c.start)
+    sums = []
+    for first, second in zip(ordered, ordered[1:]):
+        between = ctx.text[first.end:second.start]
+        if second.tier not in (ENROL, TREAT, TOTAL) or len(between) > 60 or re.search(r"[.;()]|\d", between):
+            continue
+        if COORDINATION.search(between) and not re.search(r"\b(?:of|with|without|in|among)\b", between):
+            sums.append(Count(first.value + second.value, first.start, second.end, second.tier, "coordinated_sum"))
+    return sums
+
+
+def _control_addendum(grammar: Grammar, ctx: _Context, best: Count) -> Count | None:
+    """"Fifty-three patients ... acted as the control group" after "Fifty patients were recruited"."""
+    for m in _overlapping(grammar.count_noun, ctx.text, best.end):
+        value = parse_number(m.group("n"))
+        if value is None or value < best.value or _in_parentheses(ctx, m.start()):
+            continue
+        if ctx.sentence_bounds(m.start()) == ctx.sentence_bounds(best.start):
+            continue
+        sentence_end = ctx.sentence_bounds(m.start())[1]
+        if _verb_class(grammar, ctx.text[m.end():sentence_end]) == "control":
+            return Count(best.value + value, best.start, m.end("n"), best.tier, "control_addendum")
+    return None
+
+
+def _candidates(grammar: Grammar, ctx: _Context) -> list[Count]:
+    """Every candidate count of the text."""
+    counts = [
+        *_noun_counts(grammar, ctx),
+        *_abbr_counts(grammar, ctx),
+        *_verb_counts(grammar, ctx),
+        *_hyphen_counts(grammar, ctx),
+        *_n_equals_counts(grammar, ctx),
+        *_chinese_counts(ctx),
+    ]
+    return [*counts, *_coordinated_sums(ctx, counts)]
+
+
+def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, review: bool) -> Count | None:
+    """The best count: lowest tier, then earliest; a coordinated sum beats its parts; the arms' sum as fallback."""
+    counts = _candidates(grammar, ctx)
+    if len(arms) >= 2:
+        counts.append(Count(sum(a.n for a in arms), arms[0].start, arms[-1].end, ARMS, "arm_sum"))
+    if review:
+        counts = [c for c in counts if c.tier == TOTAL]
+    if not counts:
+        return None
+    best = min(counts, key=lambda c: (c.tier, c.start, c.rule != "coordinated_sum"))
+    if best.tier in (ENROL, TREAT):
+        return _control_addendum(grammar, ctx, best) or best
+    return best
+
+
+# --- arms --------------------------------------------------------------------------------
+
+
+def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
+    """Every group n the text states, in text order: "(n = 27)", "(349 patients)", "20 in cohort A"."""
+    found = []
+    for m in N_EQUALS.finditer(ctx.text):
+        label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
+        if label:
+            found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end()))
+    for m in grammar.arm_paren.finditer(ctx.text):
+        label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
+        value = parse_number(m.group("n"))
+        if label and value is not None:
+            found.append(ArmCount(label, value, m.start(), m.end()))
+    for m in grammar.arm_count.finditer(ctx.text):
+        value = parse_number(m.group("n"))
+        label = _clean_label(m.group("label"))
+        if value is not None and label and GROUP_WORD.search(label):
+            found.append(ArmCount(label, value, m.start(), m.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _clean_label(label: str) -> str:
+    """A group label without leading articles or verbs and trailing punctuation; "" when none is left."""
+    label = re.sub(
+        r"^\s*(?:(?:the|a|an|in|of|and|receive|received|receiving|were|was|randomi[sz]ed|assigned|allocated)\s+)+",
+        "", label.strip(), flags=re.IGNORECASE,
+    )
+    label = label.strip(" .,;:)([]")
+    return label if 0 < len(label) <= 60 and re.search(r"[A-Za-z\u4e00-\u9fff]", label) else ""
+
+
+def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
+    """Arms of the first allocation: two or more group counts in one sentence that has an allocation word."""
+    by_sentence: dict[tuple[int, int], list[ArmCount]] = {}
+    for arm in _arm_candidates(grammar, ctx):
+        by_sentence.setdefault(ctx.sentence_bounds(arm.start), []).append(arm)
+    for (start, end), arms in sorted(by_sentence.items()):
+        arms = _dedupe(arms)
+        if len(arms) >= 2 and ALLOCATION.search(ctx.text[start:end]):
+            return arms
+    return []
+
+
+def _dedupe(arms: list[ArmCount]) -> list[ArmCount]:
+    """Drop overlapping candidates (the same n read by two rules)."""
+    out: list[ArmCount] = []
+    for arm in arms:
+        if not out or arm.start >= out[-1].end:
+            out.append(arm)
+    return out
+
+
+# --- conditions -------------------------------------------------------------------
+
+#: The head of a condition name: a disease word or a typical suffix ("-itis", "-osis", "-oma", "-emia", "-pathy").
+CONDITION_HEAD = (
+    r"(?:disease|disorder|syndrome|cancer|carcinoma|tumou?r|failure|insufficiency|injury|infection|ulcers?|"
+    r"fistula[es]?|diabetes(?:\s+mellitus)?|ischa?emia|anemia|anaemia|stroke|sclerosis|palsy|dystrophy|atrophy|"
+    r"purpura|thrombocytopenia|lupus\s+erythematosus|hypertension|obesity|asthma|pain|dementia|depression|"
+    r"schizophrenia|psoriasis|foot|covid-19|defects?|lesions?|fractures?|nephropathy|neuropathy|"
+    r"[a-z]+(?:itis|osis|oma|emia|aemia|pathy|plegia|trophy))"
+)
+#: A condition phrase: up to four modifiers then a head: "decompensated liver cirrhosis", "knee osteoarthritis".
+CONDITION = re.compile(
+    rf"\b(?P<cond>(?:(?!(?:with|and|or|of|in|for|the|a|an|to|by|patients|from|after|on|at|treated|using|via)\b)"
+    rf"[A-Za-z][\w'’\-]*\s+){{0,4}}{CONDITION_HEAD})\b",
+    re.IGNORECASE,
+)
+#: Where a condition is named: "patients with X", "treatment of X", "for X", "in X patients".
+CONDITION_CUE = re.compile(
+    r"\b(?:patients?|subjects|participants|women|men|children|adults|cases)\s+with\s+|"
+    r"\b(?:treatment|therapy|management|prevention)\s+(?:of|for)\s+|\bfor\s+(?:the\s+)?|\bin\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: Words that open a phrase the condition rule must not keep ("refractory", "active").
+CONDITION_TRIM = re.compile(
+    r"^(?:(?:refractory|active|severe|moderate|mild|chronic\s+refractory|persistently\s+active|established|"
+    r"newly\s+diagnosed|recent-onset|new-onset|early|advanced|treatment-refractory|steroid-refractory|"
+    r"human|allogeneic|autologous|patients?|adult|japanese|chinese|korean)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _conditions(doc: Doc, ctx: _Context) -> tuple[list[str], list[Span]]:
+    """Condition names from the title and the first sentences, abbreviations expanded, lower case."""
+    text = ctx.text
+    abbreviations = doc.user_data.get("abbreviations", {}) or {}
+    limit = ctx.starts[min(len(ctx.starts) - 1, 4)] if len(ctx.starts) > 4 else len(text)
+    names: dict[str, Span] = {}
+    for cue in CONDITION_CUE.finditer(text, 0, limit):
+        m = CONDITION.match(text, cue.end())
+        if not m:
+            continue
+        for part, start, end in _split_conditions(text, m.start("cond"), m.end("cond")):
+            name = _normalise_condition(part, abbreviations)
+            if name and name not in names:
+                names[name] = Span.of(text, start, end, rule="condition_phrase", field="population.conditions")
+    return list(names), list(names.values())
+
+
+def _split_conditions(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Split "polymyositis/dermatomyositis" into its parts, each with offsets."""
+    parts = []
+    offset = start
+    for piece in re.split(r"(/)", text[start:end]):
+        if piece != "/" and piece.strip():
+            parts.append((piece, offset, offset + len(piece)))
+        offset += len(piece)
+    return parts
+
+
+def _normalise_condition(name: str, abbreviations: dict) -> str:
+    """Lower case, leading qualifiers trimmed, an abbreviation replaced by its long form."""
+    name = CONDITION_TRIM.sub("", name.strip())
+    words = name.split()
+    expanded = [abbreviations[w].long if w in abbreviations else w for w in words]
+    name = " ".join(expanded).lower().strip(" -")
+    return name if len(name) >= 4 else ""
+
+
+# --- entry point ----------------------------------------------------------------------
 
 
 def extract_population(doc: Doc) -> Section:
-    """Extract the population section from doc."""
-    return Section()
+    """Sample size, arms and conditions of ``doc`` with evidence spans (FORMAT.md population)."""
+    grammar = _grammar()
+    ctx = _make_context(doc, grammar)
+    arms = _arms(grammar, ctx)
+    review = _is_review(ctx)
+    best = _sample_size(grammar, ctx, arms, review=review)
+    conditions, condition_spans = _conditions(doc, ctx)
+    evidence = [Span.of(doc.text, a.start, a.end, rule="arm_n", field="population.arms") for a in arms]
+    if best is not None:
+        evidence.insert(0, Span.of(doc.text, best.start, best.end, rule=best.rule, field="population.sample_size"))
+    values = {
+        "sample_size": best.value if best is not None else None,
+        "arms": [{"label": a.label, "n": a.n} for a in arms],
+        "conditions": conditions,
+    }
+    return Section(values=values, evidence=(*evidence, *condition_spans))
+
+
+def _is_review(ctx: _Context) -> bool:
+    """A review or meta-analysis: its cue in the title or a search of databases in the text."""
+    title_end = ctx.starts[1] if len(ctx.starts) > 1 else len(ctx.text)
+    title = ctx.text[:title_end].strip()
+    return bool(REVIEW.search(ctx.text) or REVIEW_TITLE.search(title))

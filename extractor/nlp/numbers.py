@@ -1,0 +1,121 @@
+"""Whole numbers as abstracts write them: digits, English number words, Chinese numerals.
+
+``parse_number("Forty-five") == 45``, ``parse_number("one hundred and two") == 102``,
+``parse_number("1,491") == 1491``, ``parse_number("九十二") == 92``. The regular
+expressions are exported as pattern strings so that other rule modules can
+embed them in their own named constants (``COUNT_PATTERN`` matches one count in
+any of the three spellings).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Number words below twenty, by value.
+UNITS: dict[str, int] = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        " fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+#: Tens words by value ("fourty" is a common misspelling in abstracts).
+TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+#: Multipliers.
+SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000}
+#: Chinese digits (both the plain and the financial "两" for two).
+CHINESE_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+#: Chinese multipliers.
+CHINESE_SCALES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+
+
+def _alternation(words) -> str:
+    """A regex alternation of ``words``, longest first so "seventeen" wins over "seven"."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_UNIT_1_19 = _alternation(w for w in UNITS if w != "zero")
+_UNIT_1_9 = _alternation(w for w, v in UNITS.items() if 1 <= v <= 9)
+_TENS = _alternation(TENS)
+_BELOW_100 = rf"(?:(?:{_TENS})(?:[-\s](?:{_UNIT_1_9})\b)?|(?:{_UNIT_1_19}))"
+_BELOW_1000 = rf"(?:(?:{_UNIT_1_9}|a)[-\s]hundred(?:(?:[-\s]|\s+and\s+){_BELOW_100})?|{_BELOW_100})"
+
+#: English number words, e.g. "Forty-five", "twenty one", "one hundred and two", "Two hundred-forty";
+#: not the start of a compound ("one-sided", "two-year").
+NUMBER_WORDS_PATTERN = (
+    rf"\b(?:{_BELOW_1000}[-\s]thousand(?:(?:[-\s]|,\s*|\s+and\s+){_BELOW_1000})?|{_BELOW_1000})\b(?!-[a-z])"
+)
+#: Digits with optional thousands separators (comma, thin or plain space between 3-digit groups), e.g.
+#: "1,491", "13 388", "64"; not part of a decimal ("2.5"), a range ("18–64") or a name ("COVID-19", "MMT8").
+DIGITS_PATTERN = (
+    r"(?<![\w.,\-–−/])(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u2008\u2009\u202f]\d{3})+(?![ \u2008\u2009\u202f]?\d)|\d+)"
+    r"(?![\d]|[.,]\d)"
+)
+#: Chinese numerals, e.g. "九十二", "二十三".
+CHINESE_NUMBER_PATTERN = r"[零〇一二两三四五六七八九十百千]+"
+#: One count in digits or English words, e.g. "64", "1,491", "Forty-five".
+COUNT_PATTERN = rf"(?:{DIGITS_PATTERN}|{NUMBER_WORDS_PATTERN})"
+
+NUMBER_WORDS = re.compile(NUMBER_WORDS_PATTERN, re.IGNORECASE)
+DIGITS = re.compile(DIGITS_PATTERN)
+COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
+_WORD_SPLIT = re.compile(r"[\s,\-]+")
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number ``text`` spells (digits, English words or Chinese numerals), else None."""
+    text = text.strip()
+    if not text:
+        return None
+    compact = re.sub(r"[,\s\u2008\u2009\u202f]", "", text)
+    if compact.isdecimal():
+        return int(compact)
+    if re.fullmatch(CHINESE_NUMBER_PATTERN, text):
+        return parse_chinese_number(text)
+    return parse_number_words(text)
+
+
+def parse_number_words(text: str) -> int | None:
+    """Value of English number words ("Forty-five" -> 45); None when a word is not a number word."""
+    total = current = 0
+    seen = False
+    for word in _WORD_SPLIT.split(text.lower()):
+        if word in ("", "and"):
+            continue
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "a" and not seen:
+            current = 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def parse_chinese_number(text: str) -> int | None:
+    """Value of a Chinese numeral ("九十二" -> 92, "十五" -> 15, "一〇二" -> 102)."""
+    if not text or any(ch not in CHINESE_DIGITS and ch not in CHINESE_SCALES for ch in text):
+        return None
+    if not any(ch in CHINESE_SCALES for ch in text):
+        return int("".join(str(CHINESE_DIGITS[ch]) for ch in text))
+    total = digit = 0
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+        else:
+            total += (digit or 1) * CHINESE_SCALES[ch]
+            digit = 0
+    return total + digit
