@@ -160,8 +160,9 @@ def test_golden_case(case, update_golden):
                                  encoding="utf-8")
         pytest.skip(f"rewrote {expected_path}; review it with git diff")
     differences = compare_records(golden_record(expected_path), actual)
-    assert not differences, f"{case}: {len(differences)} fields differ:\n" + "\n".join(
-        f"  {path}: {message}" for path, message in differences.items())
+    if differences:
+        pytest.fail(f"{case}: {len(differences)} fields differ:\n" + "\n".join(
+            f"  {path}: {message}" for path, message in differences.items()), pytrace=False)
 
 
 @pytest.mark.parametrize("case", CASES)
