@@ -72,7 +72,7 @@ GROUP_WORD = re.compile(r"\b(?:groups?|arms?|placebo|control|controls|cohorts?|v
 N_EQUALS = re.compile(r"[(\[,;]\s*n\s*=\s*(?P<n>\d+)\s*[)\],;]", re.IGNORECASE)
 #: What may stand between a value and its timepoint: units, brackets, prepositions.
 GAP_FILLER = re.compile(
-    r"[\s\u00a0()\[\],]|\b(?:at|on|by|in|the|of|to|after|from|and|U/L|IU/L|mg|g|kg|mL|ml|L|mm|cm|mmHg|points?|days?|%)\b",
+    r"[\s\u00a0()\[\],]|\b(?:at|on|by|in|the|of|after|and|points?|%)\b",
     re.IGNORECASE,
 )
 #: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
@@ -82,9 +82,9 @@ CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|
 #: Leading words that are not part of a measure name.
 MEASURE_LEAD = re.compile(
     r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
-    r"(?:no|a|any)?\s*(?:statistically\s+)?(?:significant\s+)?differences?\s+(?:in|of)\b|"
+    r"(?:no|any)\s+(?:statistically\s+)?(?:significant\s+)?(?=differences?\b)|"
     r"the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
-    r"levels? of\b|values? of\b|changes? in\b|there\b|also\b|further\b|\W)\s*",
+    r"levels? of\b|values? of\b|there\b|also\b|further\b|\W)\s*",
     re.IGNORECASE,
 )
 #: Trailing phrases that name the population or group, not the measure.
@@ -148,6 +148,13 @@ def to_float(text: str) -> float:
     return float(cleaned)
 
 
+def p_float(text: str) -> float | None:
+    """A p-value's number, scientific notation included ("3.29×10-6"); None when outside [0, 1]."""
+    sci = re.fullmatch(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)", text.strip())
+    value = float(f"{sci.group(1)}e-{sci.group(2)}") if sci else to_float(text)
+    return value if 0 <= value <= 1 else None
+
+
 # --- 1. mentions ------------------------------------------------------------------
 
 
@@ -179,13 +186,14 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
 
 def _spread_mentions(text: str, start: int, end: int):
     sentence = text[start:end]
-    se_cue = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard error)\b", sentence)
+    se_named = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard errors?)\b", sentence)
+    sd_named = re.search(r"\b(?:SD|S\.D\.|standard deviations?)\b", sentence)
     for match in MEAN_SD_PAREN.finditer(text, start, end):
         kind = match.group("kind").lower()
         statistic = "mean_se" if kind.startswith(("se", "s.e", "standard error")) else "mean_sd"
         yield _mention(match, statistic, "mean_sd_paren", spread=to_float(match.group("spread")))
     for match in MEAN_PM.finditer(text, start, end):
-        statistic = "mean_se" if se_cue and se_cue.start() < match.start() - start else "mean_sd"
+        statistic = "mean_se" if se_named and not sd_named else "mean_sd"
         mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
         if match.group("unit1") or match.group("unit2"):
             mention.unit = "%"
@@ -291,7 +299,10 @@ def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:
 
 def _mention(match: re.Match, statistic: str, rule: str, **extra) -> Mention:
     value_start = match.start("value")
-    mention = Mention(start=value_start, end=match.end(), value=to_float(match.group("value")),
+    end = match.end()
+    while end > value_start and match.string[end - 1].isspace():
+        end -= 1  # evidence ends at the last printed character
+    mention = Mention(start=value_start, end=end, value=to_float(match.group("value")),
                       statistic=statistic, rule=rule, **extra)
     if "open" in match.re.groupindex and match.group("open"):
         mention.start = match.start()
@@ -311,6 +322,10 @@ def _interval(match: re.Match, statistic: str, rule: str) -> Mention:
 
 
 def _gap_cost(gap: str) -> int:
+    """Characters between a value and a timepoint that are not units, brackets or prepositions."""
+    unit = UNIT.match(gap)
+    if unit:
+        gap = gap[unit.end() :]
     return len(GAP_FILLER.sub("", gap))
 
 
@@ -415,7 +430,10 @@ def assign_p_values(text: str, start: int, end: int, mentions: list[Mention]) ->
         previous = last.end()
         if not scope:
             continue
-        values = [(_p_op(m.group("op")), to_float(m.group("value"))) for m in group]
+        values = [(_p_op(m.group("op")), p_float(m.group("value"))) for m in group]
+        values = [(op, value) for op, value in values if value is not None]
+        if not values:
+            continue
         lead = text[max(start, first.start() - 30) : first.start()]
         if len(values) > 1:
             for mention, p in zip(scope, values):
@@ -473,6 +491,8 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
             runs.append((anchor, [mention]))
     for anchor, run in runs:
         phrase = _measure_phrase(text, anchor, run[0].start)
+        if phrase is None or POPULATION_PHRASE.fullmatch(phrase):
+            phrase = _measure_after(text, run[-1].end) or phrase
         if phrase is None and current is None:
             phrase = _measure_phrase(text, start, run[0].start)
         if phrase is None:
@@ -491,6 +511,31 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     return current
 
 
+#: Subjects that name people or nothing, not a measure: "the two groups", "there", "patients".
+NOT_A_MEASURE = re.compile(
+    r"(?:the\s+)?(?:two\s+|three\s+|both\s+|all\s+|these\s+)?(?:groups?|arms?|patients|subjects|participants|cohorts?|"
+    r"there|it|we|they|this|these|which|that)",
+    re.IGNORECASE,
+)
+#: A subject that counts people rather than naming a measure: "10 of 12 patients", "all participants".
+POPULATION_PHRASE = re.compile(
+    r"(?:\S+\s+(?:out\s+)?of\s+)?(?:the\s+|all\s+|\d+\s+)?(?:\w+\s+)?(?:patients|subjects|participants|cases|people|children|women|men)",
+    re.IGNORECASE,
+)
+#: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing".
+MEASURE_AFTER = re.compile(
+    r"[\s)\]]*(?:of\s+(?:the\s+)?(?:patients|subjects|participants)\s+)?(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+"
+    r"(?:a\s+|an\s+)?(?P<measure>[A-Za-z][\w\-' ]{2,60}?)(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
+    re.IGNORECASE,
+)
+
+
+def _measure_after(text: str, position: int) -> str | None:
+    """The measure named after a count of people: "10 of 12 patients (83%) had complete healing"."""
+    match = MEASURE_AFTER.match(text, position)
+    return _clean_measure(match.group("measure")) if match else None
+
+
 def _new_subject(gap: str) -> bool:
     """True when the text between two values opens a clause with a subject of its own."""
     match = NEW_SUBJECT.search(gap)
@@ -498,25 +543,20 @@ def _new_subject(gap: str) -> bool:
 
 
 def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
-    segment = text[clause_start:value_start]
-    segment = P_VALUE.sub(" ", segment)
+    """The measure a clause reports: its subject, or the noun phrase after the verb when the
+    subject only names the people ("The two groups had similar CRP levels (...)")."""
+    segment = P_VALUE.sub(" ", text[clause_start:value_start])
     new = NEW_SUBJECT.search(segment)
     if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
         segment = segment[new.start("subject") :]
     verbs = list(MEASURE_VERB.finditer(segment))
-    if verbs:
-        subject = segment[: verbs[0].start()]
-        predicate = segment[verbs[-1].end() :]
-        if _weak_subject(subject) or MEASURE_HEAD.search(predicate):
-            subject = predicate
-    else:
-        subject = segment
-    return _clean_measure(subject)
-
-
-def _weak_subject(subject: str) -> bool:
-    words = re.findall(r"[A-Za-z][\w\-]*", subject)
-    return not words or words[-1].lower() in {"there", "it", "which", "that", "this", "these", "they"}
+    if not verbs:
+        return _clean_measure(segment)
+    subject = _clean_measure(segment[: verbs[0].start()])
+    predicate = segment[verbs[-1].end() :]
+    if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
+        return _clean_measure(predicate) or subject
+    return subject
 
 
 def _clean_measure(phrase: str) -> str | None:

@@ -36,17 +36,17 @@ MEAN_SD_PAREN = re.compile(
 
 # --- intervals ----------------------------------------------------------------
 
+#: A unit word between a value and its bracket: "12.5 days (range, 7-16)".
+UNIT_WORD = r"(?:{SPACE}*(?P<unitw>%|[A-Za-zµμ]+(?:/[A-Za-z]+)?))?".replace("{SPACE}", SPACE)
 #: Range joiner inside an interval: "38.5–79.6", "1.1 to 5.3", "-29.14%, 2.13%".
 INTERVAL_JOIN = rf"{SPACE}*(?:%{SPACE}*)?(?:to|–|—|-|‒|,|;|and){SPACE}*"
 #: "a (95% CI l–h)", "a [95% CI, l to h]", "a, 95%CI l, h": "59.1% (95% confidence interval [CI], 38.5–79.6)".
 VALUE_CI = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[,;]?{SPACE}*[(\[]?{SPACE}*(?P<level>\d{{2}}(?:\.\d)?){SPACE}*%{SPACE}*"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[,;]?{SPACE}*[(\[]?{SPACE}*(?P<level>\d{{2}}(?:\.\d)?){SPACE}*%{SPACE}*"
     rf"(?:CI|C\.I\.|confidence interval){SPACE}*(?:\[CI\])?{SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]?"
 )
 #: "median a (IQR l–h)", "a (interquartile range, l-h)": "5 (IQR 3–7)".
-#: A unit word between a value and its bracket: "12.5 days (range, 7-16)".
-UNIT_WORD = r"(?:{SPACE}*(?P<unitw>%|[A-Za-zµμ]+(?:/[A-Za-z]+)?))?".replace("{SPACE}", SPACE)
 VALUE_IQR = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*(?:IQR|interquartile range|Q1[-–,]{SPACE}*Q3){SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
@@ -127,7 +127,7 @@ BASELINE = re.compile(
 #: A measurement unit right after a number: "U/L", "mg", "mL", "g/dL", "ng/mL", "mmHg", "cm", "kg", "days".
 UNIT = re.compile(
     rf"{SPACE}*[)\]]?{SPACE}*(?P<unit>%|[µμu]?[mnpkd]?g/(?:[mdµμ]?L|kg|day|d)|[mnpµμ]?mol/L|[µμmnk]?[IU]U?/[mµμ]?L|U/L|IU/L|U/mL|"
-    r"mmHg|mm\s?Hg|[mµμnc]?[mgL]\b|kg/m2|kg/m²|kg|cm|mm|bpm|beats/min|/mm3|/μL|/µL|×\s?10\^?\d+/L|points?|days?|weeks?|months?|years?|hours?|minutes?|min|seconds?|s\b|ml/min(?:/1\.73\s?m2)?|mL/min(?:/1\.73\s?m2)?)",
+    r"[x×]\s?10\^?\d+/L|mmHg|mm\s?Hg|cm2|cm²|m2|mm2|[mµμnc]?[mgL]\b|kg/m2|kg/m²|kg|cm|mm|bpm|beats/min|/mm3|/μL|/µL|×\s?10\^?\d+/L|points?|days?|weeks?|months?|years?|hours?|minutes?|min|seconds?|s\b|ml/min(?:/1\.73\s?m2)?|mL/min(?:/1\.73\s?m2)?)",
 )
 
 # --- sentence structure ---------------------------------------------------------
@@ -152,4 +152,7 @@ DEMOGRAPHIC_CUE = re.compile(
     re.IGNORECASE,
 )
 #: Numbers that are doses, not outcomes: "× 10^6", "x 10(6)", "cells/kg", "million cells".
-DOSE_CONTEXT = re.compile(r"[\s\u00a0)\]]*(?:[x×]\s?10|10\s?\^|10\(\d|cells|million|billion|MSCs?\b|/kg)", re.IGNORECASE)
+DOSE_CONTEXT = re.compile(
+    r"[\s\u00a0)\]]*(?:(?:[x×]\s?)?10\s?(?:\^\s?\d+|\(\d+\)|\d)\s*(?:cells|MSCs?\b|/kg|per\s+kg)|cells|million|billion|MSCs?\b|/kg)",
+    re.IGNORECASE,
+)

@@ -1,0 +1,157 @@
+"""Outcome rules, one short composed sentence per case (pySBD-style golden rules).
+
+Each case lists the values expected as (measure words, statistic, value,
+spread, days, kind, p) tuples; measure words are matched as a subset of the
+extracted measure's words so that cleaning details do not make tests brittle.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.nlp import extract_text
+
+
+def values_of(text: str) -> list[tuple]:
+    """Flatten the outcomes extracted from ``text`` into comparable tuples."""
+    rows = []
+    for outcome in extract_text(text).outcomes:
+        for v in outcome["values"]:
+            p = (v["p"]["op"], v["p"]["value"]) if v["p"] else None
+            rows.append((outcome["measure"].lower(), v["statistic"], v["value"], v["spread"], v["days"], v["kind"], p))
+    return rows
+
+
+def assert_values(text: str, expected: list[tuple]) -> None:
+    got = values_of(text)
+    assert len(got) == len(expected), f"expected {len(expected)} values, got {got}"
+    for (words, statistic, value, spread, days, kind, p), row in zip(expected, got):
+        measure = row[0]
+        assert all(w in measure for w in words.split()), f"measure {measure!r} lacks {words!r}"
+        assert row[1:] == (statistic, value, spread, days, kind, p), f"{row} != {(statistic, value, spread, days, kind, p)}"
+
+
+CASES = [
+    # before-after in one group: "from a to b" makes a the baseline; the p-value goes to b
+    (
+        "The serum ferritin level fell from (820±150) to (410±95) ng/mL three months after infusion (P<0.01).",
+        [("ferritin", "mean_sd", 820, 150, 0, "level", None), ("ferritin", "mean_sd", 410, 95, 90, "level", ("<", 0.01))],
+    ),
+    # a list of timepoints before each value with "respectively (all P<0.05)"
+    (
+        "Proteinuria decreased at week 4 (2.1±0.8) g, month 3 (1.5±0.6) g and month 6 (0.9±0.4) g, respectively (all P<0.05).",
+        [
+            ("proteinuria", "mean_sd", 2.1, 0.8, 28, "level", ("<", 0.05)),
+            ("proteinuria", "mean_sd", 1.5, 0.6, 90, "level", ("<", 0.05)),
+            ("proteinuria", "mean_sd", 0.9, 0.4, 180, "level", ("<", 0.05)),
+        ],
+    ),
+    # single-group "a vs b": b is the baseline, listed once although repeated
+    (
+        "The Harris hip score rose at 6 months [(78±6) vs (52±9), P<0.01] and at 12 months [(85±5) vs (52±9), P<0.01].",
+        [
+            ("harris hip score", "mean_sd", 78, 6, 180, "level", ("<", 0.01)),
+            ("harris hip score", "mean_sd", 52, 9, 0, "level", None),
+            ("harris hip score", "mean_sd", 85, 5, 360, "level", ("<", 0.01)),
+        ],
+    ),
+    # two groups: the single p-value belongs to the compared (first) group, not the reference
+    (
+        "The 6-minute walk distances of the two groups were 412.5±38.2 and 365.1±41.7 m, respectively (P=0.003).",
+        [
+            ("6-minute walk distances", "mean_sd", 412.5, 38.2, None, "level", ("=", 0.003)),
+            ("6-minute walk distances", "mean_sd", 365.1, 41.7, None, "level", None),
+        ],
+    ),
+    # "a (SD b)" and SE spelled out
+    (
+        "Mean fatigue scores were 4.2 (SD 1.1) in the cell group and 5.0 (SD 1.3) in the placebo group.",
+        [("fatigue scores", "mean_sd", 4.2, 1.1, None, "level", None), ("fatigue scores", "mean_sd", 5.0, 1.3, None, "level", None)],
+    ),
+    (
+        "Glucose was 6.1 ± 0.3 mmol/L (mean ± SE) after the infusion.",
+        [("glucose", "mean_se", 6.1, 0.3, None, "level", None)],
+    ),
+    # change scores with minus glyphs and a shared timepoint in the subject
+    (
+        "Changes in HbA1c at 12 weeks (n = 14) were −0.8 ± 0.5 (p = .021) and fasting glucose changes were −1.2 ± 0.9 (p = .04).",
+        [
+            ("hba1c", "mean_sd", -0.8, 0.5, 84, "change", ("=", 0.021)),
+            ("fasting glucose changes", "mean_sd", -1.2, 0.9, 84, "change", ("=", 0.04)),
+        ],
+    ),
+    # a bare mean needs a mean cue; ages are baseline characteristics, not outcomes
+    (
+        "The mean age was 45.2 years. The average lesion area decreased from 12.4 cm2 at baseline to 8.1 cm2 at week 8 (p < 0.05).",
+        [("lesion area", "mean", 12.4, None, 0, "level", None), ("lesion area", "mean", 8.1, None, 56, "level", ("<", 0.05))],
+    ),
+    # medians with IQR, and a confidence interval
+    (
+        "The median pain score was 3 (IQR 2–5) at 6 months.",
+        [("pain score", "median_iqr", 3, None, 180, "level", None)],
+    ),
+    (
+        "The mean difference in FEV1 was 0.21 L (95% CI 0.05 to 0.37).",
+        [("fev1", "mean_ci", 0.21, None, None, "change", None)],
+    ),
+    # doses and counts are not outcome values
+    (
+        "Patients received 1 × 10^6 cells/kg; the median dose was 1.5 (range 1.0–2.0) × 10^6 cells/kg.",
+        [],
+    ),
+    # scientific-notation p-values
+    (
+        "Platelet counts rose from 35 ± 12 to 88 ± 30 × 10^9/L (P = 2.1×10-5).",
+        [("platelet counts", "mean_sd", 35, 12, 0, "level", None), ("platelet counts", "mean_sd", 88, 30, None, "level", ("=", 2.1e-5))],
+    ),
+    pytest.param(
+        "The two groups had similar CRP levels (3.1 ± 1.0 vs. 3.4 ± 1.2 mg/L).",
+        [("crp", "mean_sd", 3.1, 1.0, None, "level", None), ("crp", "mean_sd", 3.4, 1.2, None, "level", None)],
+        id="group-vs-no-baseline",
+    ),
+    pytest.param(
+        "Ejection fraction improved by 5.2% ± 3.1% in the treated group.",
+        [("ejection fraction", "mean_sd", 5.2, 3.1, None, "change", None)],
+        marks=pytest.mark.xfail(reason="'improved by' before a ± value is not yet read as a change"),
+        id="improved-by-change",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_outcome_rules(text: str, expected: list[tuple]) -> None:
+    assert_values(text, expected)
+
+
+def test_percent_with_denominator() -> None:
+    outcomes = extract_text("At 6 months, 10 of 12 patients (83%) had complete healing.").outcomes
+    (value,) = [v for o in outcomes for v in o["values"]]
+    assert (value["statistic"], value["value"], value["n"], value["days"]) == ("percent", 83, 12, 180)
+
+
+def test_units_propagate_within_a_measure() -> None:
+    (outcome,) = extract_text("Creatinine decreased from (160±40) to (120±30) µmol/L after treatment (P<0.05).").outcomes
+    assert outcome["unit"] == "µmol/L"
+
+
+def test_abbreviation_expanded_in_measure() -> None:
+    text = "Serum alanine aminotransferase (ALT) was measured. ALT decreased from 80 ± 20 to 40 ± 10 U/L at 4 weeks."
+    (outcome,) = extract_text(text).outcomes
+    assert outcome["measure"].lower() == "alanine aminotransferase"
+    assert "ALT" in outcome["aliases"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The level of IL-6 fell from (12.1±3.0) to (6.2±2.1) pg/mL at 1 month (P<0.05).",
+        "The mean score was 3.2 ± 0.4 at baseline and 2.1 ± 0.3 at week 2; 95% CI 0.5–1.2.",
+        "Remission was seen in 7/10 (70%) patients at 24 hours.",
+    ],
+)
+def test_evidence_quotes_the_text(text: str) -> None:
+    for outcome in extract_text(text).outcomes:
+        for value in outcome["values"]:
+            span = value["evidence"]
+            assert text[span.start : span.end] == span.quote
+            assert span.rule
