@@ -55,7 +55,7 @@ NUMBER_WORDS_PATTERN = (
 #: "1,491", "13 388", "64"; not part of a decimal ("2.5"), a range ("18–64") or a name ("COVID-19", "MMT8").
 DIGITS_PATTERN = (
     r"(?<![\w.,\-–−/])(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u2008\u2009\u202f]\d{3})+(?![ \u2008\u2009\u202f]?\d)|\d+)"
-    r"(?![\d]|[.,]\d)"
+    r"(?![\d]|[.,]\d|(?:st|nd|rd|th)\b)"
 )
 #: Chinese numerals, e.g. "九十二", "二十三".
 CHINESE_NUMBER_PATTERN = r"[零〇一二两三四五六七八九十百千]+"

@@ -50,34 +50,47 @@ TOTAL, ENROL, TREAT, ARMS, WEAK = range(5)
 
 # --- regular expressions -------------------------------------------------------------
 
-#: Words that never stand between a count and its noun: prepositions, verbs of being, units.
+#: Words that never stand between a count and its noun: prepositions, verbs of being, units (the
+#: vocabulary's non-participant nouns are added when the grammar is built).
 MODIFIER_STOP = (
     r"of|in|into|on|at|to|for|from|with|without|by|vs|versus|per|were|was|are|is|had|have|has|"
     r"who|which|that|than|the|a|an|mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|"
     r"cycles?|doses?|groups?|arms?"
 )
-#: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "client-owned"),
-#: "type 2", or a short parenthetical ("(18-60 years)"); never a bare number or a number word.
-MODIFIER = (
-    rf"(?:(?!(?:{MODIFIER_STOP})\b|{NUMBER_WORDS_PATTERN})"
-    r"(?:(?:type|grade|stage|class)[^\S\n]+\d+|[^\W\d][\w/'’+\-]*|\d+[A-Za-z][\w\-]*)|\([^()\n]{0,40}\))"
+#: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "U.S.", "19-wk-old"),
+#: "type 2", "ASA 1", a comma token, or a short parenthetical ("(18-60 years)"); never a bare number or
+#: a number word. ``{stop}`` is filled with the stop words.
+MODIFIER_TEMPLATE = (
+    rf"(?:(?!(?:{{stop}})\b|{NUMBER_WORDS_PATTERN})"
+    r"(?:(?:type|grade|stage|class|(?-i:[A-Z]{{2,}}))[^\S\n]+\d+|[^\W\d][\w/'’+.\-]*|\d+[-A-Za-z][\w\-]*)"
+    r"|\([^()\n]{{0,40}}\)|,)"
 )
-#: Up to six modifiers after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
-MODIFIERS = rf"(?:{MODIFIER},?[^\S\n]+){{0,6}}?"
+#: Up to eight modifiers after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
+MODIFIERS_TEMPLATE = r"(?:{modifier},?[^\S\n]+){{0,8}}?"
 #: Just before a number that names rather than counts: "type 1", "grade 3", "phase 2", "n = ", "at least 9".
 NOT_COUNT_BEFORE = re.compile(
     r"(?:\b(?:type|grade|stage|phase|class|day|week|month|year|cohort|group|arm|level|score|version|part|step|"
-    r"visit|cycle|dose|figure|table|no|number|aged?|age|at\s+least)\s*|[=<>≤≥±×^]\s*)$",
+    r"visit|cycle|dose|figure|table|no|number|aged?|age|at\s+least|except\s+for)\s*|[=<>≤≥±×^]\s*)$",
     re.IGNORECASE,
+)
+#: An abbreviation just before a number names it ("ASA 1", "CD 4"); section headings ("PATIENTS 21") do not.
+ABBREVIATION_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?!(?:PATIENTS|SUBJECTS|PARTICIPANTS|METHODS|RESULTS|DESIGN|SETTING|POPULATION|MATERIALS|"
+    r"AND|SAMPLE|INTERVENTIONS?)\b)[A-Z]{2,}\s*$"
 )
 #: Just after a number that is a fraction or a ratio, not a count: "one third", "two-fold".
 NOT_COUNT_AFTER = re.compile(r"^[\s-]*(?:thirds?|half|halves|quarters?|fifths?|percent|%|fold|times)\b", re.IGNORECASE)
 #: A year after a preposition or in a span of years is not a count: "from 2010 to 2014 were randomized".
 YEAR_BEFORE = re.compile(
-    r"\b(?:in|from|to|since|during|until|through|till|by)\s*$|\b(?:19|20)\d\d\s*(?:and|to|-|–)\s*$", re.IGNORECASE
+    r"\b(?:in|from|to|since|during|until|through|till|by|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|"
+    r"january|february|march|april|june|july|august|september|october|november|december)\.?\s*$|"
+    r"\b(?:19|20)\d\d\s*(?:and|to|-|–)\s*$",
+    re.IGNORECASE,
 )
 #: A screening word between a count and its noun: "Out of 11 screened RA patients" (but "40 eligible patients" counts).
-SCREENED_INNER = re.compile(r"\b(?:screened|approached|invited|contacted|excluded|assessed|potentially)\b", re.IGNORECASE)
+SCREENED_INNER = re.compile(
+    r"\b(?:screened|approached|invited|contacted|excluded|assessed|potentially|planned|expected|target)\b", re.IGNORECASE
+)
 #: An enrolment word between a count and its noun: "Of 299 enrolled patients", "1491 randomized women".
 ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included|eligible|consecutive)\b", re.IGNORECASE)
 #: A stated total just before a count: "A total of", "In total,", "In all,", "Overall,", "All".
@@ -113,13 +126,13 @@ OUTCOME_BEFORE = re.compile(
 )
 #: A count after "of" that heads a study or a sentence: "a study of 118 patients", "Of 813 patients with ...".
 OF_BEFORE = re.compile(
-    r"(?:^|[.;:]\s*|\b(?:study|trial|analysis|analyses|series|cohort|sample|sample\s+size|total|group|population|"
+    r"(?:^|[.;:]\s*|\b(?:study|trial|analysis|analyses|series|cohort|sample|sample\s+size|total|population|"
     r"data|records|charts)\s+)(?:of|from)\s+(?:the\s+|all\s+)?$",
     re.IGNORECASE,
 )
 #: "(n = 65)", "[n = 5]", "( N = 300 )", ", n = 5": the n of a group or of the whole sample.
 N_EQUALS = re.compile(
-    r"(?:[(\[]\s*|[,;]\s*)(?P<sym>[nN])\s*[=:]\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])\s*(?:[)\];,]|patients|subjects)"
+    r"(?:[(\[]\s*|[,;]\s*)(?P<sym>[nN])\s*[=:]?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])\s*(?:[)\];,]|patients|subjects)"
 )
 #: A participant count in Chinese: "92例", "共纳入 30 名患者", "二十例".
 CHINESE_COUNT = re.compile(rf"(?P<n>\d+|{CHINESE_NUMBER_PATTERN})\s*(?:例|名)(?!\s*次)")
@@ -147,7 +160,7 @@ REVIEW = re.compile(
 #: Title of a narrative review: "...: a review", "Review of ...".
 REVIEW_TITLE = re.compile(r"(?:^|:\s*)(?:a\s+)?(?:narrative\s+|critical\s+|brief\s+)?review\b|\breview$", re.IGNORECASE)
 #: Two counts joined into one: "191 + 191 patients", "Five NMO patients and 5 RRMS patients".
-COORDINATION = re.compile(r"\s*(?:\+|and|plus|,)\s*$", re.IGNORECASE)
+COORDINATION = re.compile(r"\s*(?:\+|and|plus)\s*$", re.IGNORECASE)
 
 #: Characters read after a count for its verb, and before it for its left cue.
 RIGHT_WINDOW = 160
@@ -213,6 +226,9 @@ def _grammar() -> Grammar:
     cue_class = {w.lower(): cls for cls in classes for w in _words(cls)}
     number = rf"(?P<n>{COUNT_PATTERN})"
     enrol, treat = _alternation(_words("enrol")), _alternation(_words("treat"))
+    stop = f"{MODIFIER_STOP}|{_alternation(_words('non_participant'))}"
+    modifier = MODIFIER_TEMPLATE.format(stop=stop)
+    MODIFIERS = MODIFIERS_TEMPLATE.format(modifier=modifier)  # noqa: N806 - the pattern constant of this grammar
     gap = r"(?:[^\S\n]+|(?=[A-Za-z]))"
     return Grammar(
         # "41 type 2 diabetic patients", "Forty-five women", "8 PM/DM patients", "50patients"
@@ -233,7 +249,8 @@ def _grammar() -> Grammar:
         non_participant=re.compile(rf"\b(?:{_alternation(_words('non_participant'))})\b", re.IGNORECASE),
         # "we randomized 200 women", "This study involved 521 patients", "aims to recruit 350"
         active_before=re.compile(
-            rf"\b(?:{enrol}|involved|involving|treated|treating|treat|studied|comprised|analy[sz]ed)[^\S\n]+"
+            rf"\b(?:{enrol}|involved|involving|includes?|treated|treating|treat|studied|comprised|analy[sz]ed|"
+            r"(?:subjects|participants|patients|sample)[^\S\n]+(?:were|was|comprised|consisted[^\S\n]+of))[^\S\n]+"
             r"(?:a\s+total\s+of\s+|the\s+|all\s+|only\s+|approximately\s+|about\s+|nearly\s+|some\s+|over\s+|"
             r"up\s+to\s+)?$",
             re.IGNORECASE,
@@ -306,7 +323,7 @@ def _is_count(ctx: _Context, start: int, end: int, value: int | None) -> bool:
     if value is None:
         return False
     left = ctx.left(start, window=24)
-    if NOT_COUNT_BEFORE.search(left) or NOT_COUNT_AFTER.match(ctx.text, end):
+    if NOT_COUNT_BEFORE.search(left) or ABBREVIATION_BEFORE.search(left) or NOT_COUNT_AFTER.match(ctx.text, end):
         return False
     return not (1900 <= value <= 2099 and YEAR_BEFORE.search(left))
 
@@ -323,14 +340,16 @@ def _in_parentheses(ctx: _Context, pos: int) -> bool:
 def _verb_class(grammar: Grammar, clause: str) -> str | None:
     """Class of the decisive cue in ``clause`` (the text after a count, up to the next count).
 
-    The first enrol, treat, exclude or control cue decides; an outcome or analysis cue ("who had",
-    "completed") decides only when none of those follows it.
+    The first enrol, exclude or control cue decides; else a treatment cue ("Four patients receiving
+    exercise dropped out" is excluded); an outcome or analysis cue ("who had", "completed") decides
+    only when none of those is there.
     """
     found = [grammar.cue_class.get(re.sub(r"\s+", " ", m.group(0).lower())) for m in grammar.cue.finditer(clause)]
-    decisive = [c for c in found if c in ("enrol", "treat", "exclude", "control")]
-    if decisive:
-        return decisive[0]
-    return next((c for c in found if c in ("outcome", "analyse")), None)
+    for group in (("enrol", "exclude", "control"), ("treat",), ("outcome", "analyse")):
+        cls = next((c for c in found if c in group), None)
+        if cls is not None:
+            return cls
+    return None
 
 
 def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
@@ -356,11 +375,13 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
         return None
     if not denominator and cls in (None, "enrol", "treat") and (TOTAL_BEFORE.search(left) or TOTAL_AFTER.match(clause)):
         return TOTAL
+    if IN_BEFORE.search(left):
+        # "infused in 8 patients" is the study population; "eradicated in 226 subjects assigned to X" an outcome
+        study = STUDY_BEFORE.search(left) and not OUTCOME_BEFORE.search(left)
+        return TREAT if study else WEAK
     if cls == "enrol" or (inner and ENROLLED_INNER.search(inner)):
         return ENROL
     if cls == "treat" or (not denominator and OF_BEFORE.search(left)):
-        return TREAT
-    if IN_BEFORE.search(left) and STUDY_BEFORE.search(left) and not OUTCOME_BEFORE.search(left):
         return TREAT
     return WEAK
 
@@ -387,9 +408,21 @@ def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, r
     value = parse_number(m.group("n"))
     if not _is_count(ctx, m.start("n"), m.end("n"), value) or _in_parentheses(ctx, m.start()):
         return
+    if rule == "count_noun" and _noun_starts_sentence(ctx.text, m.start("noun"), m.end("noun")):
+        return
     tier = _tier(grammar, ctx, m.start(), m.end(), inner=ctx.text[m.end("n"):noun_start])
     if tier is not None:
         yield Count(value, m.start("n"), m.end("n"), tier, rule)
+
+
+def _noun_starts_sentence(text: str, start: int, end: int) -> bool:
+    """A heading ("... sites PARTICIPANTS 330 ...") or a capitalised noun after a lower-case word, which in
+    unpunctuated text opens the next sentence ("... 10 Hz stimulation Patients were ...")."""
+    noun = text[start:end]
+    if len(noun) > 3 and noun.isupper():
+        return True
+    previous = text[max(0, start - 30):start].split()
+    return noun[:1].isupper() and bool(previous) and previous[-1][:1].islower()
 
 
 def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
@@ -418,29 +451,28 @@ def _hyphen_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
 
 
 def _n_equals_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
-    """"Women at risk (N = 64) were recruited": a lone n after participants (or a capital N), not after a group."""
-    matches = list(N_EQUALS.finditer(ctx.text))
-    per_sentence: dict[tuple[int, int], int] = {}
-    for m in matches:
-        key = ctx.sentence_bounds(m.start())
-        per_sentence[key] = per_sentence.get(key, 0) + 1
-    for m in matches:
-        if per_sentence[ctx.sentence_bounds(m.start())] > 1:
-            continue  # several n in one sentence: arms
-        count = _n_equals_count(grammar, ctx, m)
-        if count is not None:
-            yield count
+    """"Women at risk (N = 64) were recruited": an n that counts participants rather than one group."""
+    for m in N_EQUALS.finditer(ctx.text):
+        if not _is_whole_sample_n(grammar, ctx, m):
+            continue
+        tier = _tier(grammar, ctx, m.start(), m.end())
+        if tier is not None:
+            yield Count(parse_number(m.group("n")) or 0, m.start("n"), m.end("n"), min(tier, TREAT), "n_equals")
 
 
-def _n_equals_count(grammar: Grammar, ctx: _Context, m: re.Match) -> Count | None:
+def _is_whole_sample_n(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
+    """A capital "N =", or an "n =" after participants with no group word ("Participants with MS (n = 54)"),
+    or a lone "n =" followed by an enrolment verb ("GPs in England (n = 928) were randomised")."""
+    if m.group("sym") == "N":
+        return True
     label = _phrase_before(ctx.left(m.start(), window=100))
     participants = bool(grammar.participant.search(label)) or any(w in ctx.participant_abbrs for w in label.split())
-    if not participants and GROUP_WORD.search(label) and m.group("sym") == "n":
-        return None
-    tier = _tier(grammar, ctx, m.start(), m.end())
-    if tier is None or not (participants or m.group("sym") == "N" or tier <= ENROL):
-        return None
-    return Count(parse_number(m.group("n")) or 0, m.start("n"), m.end("n"), min(tier, TREAT), "n_equals")
+    if GROUP_WORD.search(label) and not (participants and not re.search(r"\b(?:groups?|arms?)\b", label)):
+        return False
+    if participants:
+        return True
+    siblings = [n for n in N_EQUALS.finditer(ctx.text, *ctx.sentence_bounds(m.start()))]
+    return len(siblings) == 1 and _verb_class(grammar, _clause_after(grammar, ctx, m.end())) == "enrol"
 
 
 def _phrase_before(left: str) -> str:
@@ -465,7 +497,9 @@ def _coordinated_sums(ctx: _Context, counts: list[Count]) -> list[Count]:
     sums = []
     for first, second in zip(ordered, ordered[1:]):
         between = ctx.text[first.end:second.start]
-        if second.tier not in (ENROL, TREAT, TOTAL) or len(between) > 60 or re.search(r"[.;()]|\d", between):
+        if first.tier != WEAK or second.tier not in (ENROL, TREAT, TOTAL):
+            continue
+        if len(between) > 60 or re.search(r"[.;()]|\d", between):
             continue
         if COORDINATION.search(between) and not re.search(r"\b(?:of|with|without|in|among)\b", between):
             sums.append(Count(first.value + second.value, first.start, second.end, second.tier, "coordinated_sum"))
@@ -477,8 +511,6 @@ def _control_addendum(grammar: Grammar, ctx: _Context, best: Count) -> Count | N
     for m in _overlapping(grammar.count_noun, ctx.text, best.end):
         value = parse_number(m.group("n"))
         if value is None or value < best.value or _in_parentheses(ctx, m.start()):
-            continue
-        if ctx.sentence_bounds(m.start()) == ctx.sentence_bounds(best.start):
             continue
         sentence_end = ctx.sentence_bounds(m.start())[1]
         if _verb_class(grammar, ctx.text[m.end():sentence_end]) == "control":
@@ -522,7 +554,7 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     found = []
     for m in N_EQUALS.finditer(ctx.text):
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
-        if label:
+        if label and not _is_whole_sample_n(grammar, ctx, m):
             found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end()))
     for m in grammar.arm_paren.finditer(ctx.text):
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
@@ -560,11 +592,12 @@ def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 
 def _dedupe(arms: list[ArmCount]) -> list[ArmCount]:
-    """Drop overlapping candidates (the same n read by two rules)."""
+    """Drop overlapping candidates (the same n read by two rules) and repeated labels."""
     out: list[ArmCount] = []
     for arm in arms:
-        if not out or arm.start >= out[-1].end:
-            out.append(arm)
+        if out and arm.start < out[-1].end or any(a.label.lower() == arm.label.lower() for a in out):
+            continue
+        out.append(arm)
     return out
 
 
