@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from extractor.errors import EmptyDocumentError, ReadError
@@ -117,6 +118,59 @@ def make_document(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One parsed record of a (possibly multi-record) file, before it becomes a document.
+
+    ``raw`` is the record's own source bytes (its content hash); ``problem``
+    says why the record cannot become a document, when it cannot.
+    """
+
+    bibliography: Bibliography
+    abstract: str
+    raw: bytes
+    problem: str | None = None
+
+
+def number_records(
+    records: Iterable[RawRecord], *, source_file: str, fmt: str
+) -> Iterator[SourceDocument | ReadFailure]:
+    """Turn parsed records into documents named ``FILE#N`` when the file holds several.
+
+    Streams with a look-ahead of one record, so a single-record file keeps its
+    plain name without the whole file being held. A ``ReadError`` raised by the
+    parser (a truncated file) is re-raised after the records read so far.
+    """
+    pending: RawRecord | None = None
+    number = 0
+    try:
+        for record in records:
+            if pending is not None:
+                yield _finish(pending, source_file=source_file, number=number, several=True, fmt=fmt)
+            pending, number = record, number + 1
+    except ReadError:
+        if pending is not None:
+            yield _finish(pending, source_file=source_file, number=number, several=True, fmt=fmt)
+        raise
+    if pending is not None:
+        yield _finish(pending, source_file=source_file, number=number, several=number > 1, fmt=fmt)
+
+
+def _finish(record: RawRecord, *, source_file: str, number: int, several: bool, fmt: str) -> SourceDocument | ReadFailure:
+    name = f"{source_file}#{number}" if several else source_file
+    if record.problem:
+        return ReadFailure(source_file=name, reason=record.problem, record=number)
+    try:
+        return make_document(record.bibliography, record.abstract, source_file=name, raw=record.raw, fmt=fmt)
+    except EmptyDocumentError:
+        return ReadFailure(source_file=name, reason=_no_abstract_reason(record.bibliography), record=number)
+
+
+def _no_abstract_reason(bibliography: Bibliography) -> str:
+    title = (bibliography.title or "")[:60]
+    return f"the record has no abstract ({title!r})" if title else "the record has no abstract and no title"
+
+
 def with_record_number(doc: SourceDocument, number: int, total: int) -> SourceDocument:
     """Name record ``number`` of a multi-record file ``FILE#N``; single records keep the name."""
     if total <= 1:
@@ -134,7 +188,7 @@ _BOMS = (
 
 
 def decode_text(data: bytes, *, source_file: str) -> str:
-    """Decode bytes of a text export: BOMs, UTF-8, UTF-16 without BOM, GB18030, then Latin-1.
+    """Decode bytes of a text export: BOMs, UTF-8, UTF-16 without BOM, GB18030/GBK, then Windows-1252/Latin-1.
 
     Raises ``ReadError`` for binary content (NUL bytes outside UTF-16) and
     ``EmptyDocumentError`` for files with nothing but whitespace.
@@ -147,12 +201,46 @@ def decode_text(data: bytes, *, source_file: str) -> str:
         return _checked(data.decode(encoding, errors="replace"), source_file)
     if b"\x00" in data[:4096]:
         raise ReadError(f"{source_file}: binary content (NUL bytes), not a text export")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return _checked(data.decode(encoding), source_file)
-        except UnicodeDecodeError:
-            continue
-    return _checked(data.decode("latin-1"), source_file)
+    try:
+        return _checked(data.decode("utf-8"), source_file)
+    except UnicodeDecodeError:
+        pass
+    chinese = _as_chinese(data)
+    if chinese is not None:
+        return _checked(chinese, source_file)
+    return _checked(data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1"), source_file)
+
+
+def _as_chinese(data: bytes) -> str | None:
+    """Decode GB18030/GBK when the result reads as Chinese, else ``None``.
+
+    Latin-1 bytes often decode as GB18030 too ("M\xfcller" -> "M" + a rare
+    ideograph + "ler"), so the text must be mostly common (GB2312) characters.
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return text if wide and common / len(wide) >= 0.9 else None
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_cp1252(data: bytes) -> bool:
+    """Windows-1252 (Latin-1 with curly quotes and dashes in 0x80-0x9F) decodes it."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_utf16(data: bytes) -> bool:
