@@ -54,6 +54,7 @@ class Line:
     x1: float = 0.0
     top: float = 0.0
     bottom: float = 0.0
+    _size: float | None = None
 
     def __post_init__(self) -> None:
         self._fit()
@@ -63,6 +64,21 @@ class Line:
         self.x1 = max(w.x1 for w in self.words)
         self.top = min(w.top for w in self.words)
         self.bottom = max(w.bottom for w in self.words)
+        self._size = None
+
+    def append(self, word: Word) -> None:
+        """Add ``word`` at the right end."""
+        self.words.append(word)
+        self.x0, self.x1 = min(self.x0, word.x0), max(self.x1, word.x1)
+        self.top, self.bottom = min(self.top, word.top), max(self.bottom, word.bottom)
+        self._size = None
+
+    @property
+    def size(self) -> float:
+        """Type size of most of the line's characters."""
+        if self._size is None:
+            self._size = _weighted_size(self.words)
+        return self._size
 
     def add(self, other: Line) -> None:
         """Take ``other``'s words (same baseline) and refit the box."""
@@ -73,11 +89,6 @@ class Line:
     def text(self) -> str:
         """The words joined by single spaces."""
         return " ".join(w.text for w in self.words)
-
-    @property
-    def size(self) -> float:
-        """Font size of most of the line's characters."""
-        return _weighted_size(self.words)
 
     @property
     def bold(self) -> bool:
@@ -101,6 +112,7 @@ class Block:
     x1: float = field(init=False)
     top: float = field(init=False)
     bottom: float = field(init=False)
+    _size: float | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._fit()
@@ -110,16 +122,21 @@ class Block:
         self.x1 = max(line.x1 for line in self.lines)
         self.top = min(line.top for line in self.lines)
         self.bottom = max(line.bottom for line in self.lines)
+        self._size = None
 
     def append(self, line: Line) -> None:
         """Add ``line`` below the others."""
         self.lines.append(line)
-        self._fit()
+        self.x0, self.x1 = min(self.x0, line.x0), max(self.x1, line.x1)
+        self.top, self.bottom = min(self.top, line.top), max(self.bottom, line.bottom)
+        self._size = None
 
     @property
     def size(self) -> float:
         """Font size of most of the block's characters."""
-        return _weighted_size([w for line in self.lines for w in line.words])
+        if self._size is None:
+            self._size = _weighted_size([w for line in self.lines for w in line.words])
+        return self._size
 
     @property
     def text(self) -> str:
@@ -154,9 +171,7 @@ def build_lines(words: list[Word]) -> list[Line]:
     for word in words:
         last = pieces[-1] if pieces else None
         if last is not None and _same_line(last, word) and _near(last.x1, word.x0, min(word.size, last.words[-1].size)):
-            last.words.append(word)
-            last.x1 = max(last.x1, word.x1)
-            last.top, last.bottom = min(last.top, word.top), max(last.bottom, word.bottom)
+            last.append(word)
         else:
             pieces.append(Line([word]))
     return _merge_pieces(pieces)

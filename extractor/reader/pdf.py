@@ -26,6 +26,7 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import EmptyDocumentError, ReadError
 from extractor.reader.base import TITLE_SEPARATOR, Bibliography, PageSpan, ReadFailure, SourceDocument, sha256_hex
 from extractor.reader.frontmatter import (
+    LABEL,
     REFERENCES_HEADING,
     Cursor,
     body_lines,
@@ -51,6 +52,10 @@ TEXT_LAYER_PAGES = 3
 SEPARATORS = frozenset({0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x2002, 0x2003, 0x2009, 0x200A, 0x3000})
 #: pdfium's marks for a hyphen at a line end.
 HYPHEN_MARKS = frozenset({0x02, 0xFFFE})
+#: Character codes that never need a repair (the fast path of word building).
+PLAIN = frozenset(code for code in range(0x20, 0x2FFF) if (not suspicious(chr(code)) or chr(code) in "6e") and code not in HYPHEN_MARKS)
+#: Digits and letters that may stand for a symbol in their context: "1e3" (en dash), "mean6SD" (plus-minus).
+IN_CONTEXT = re.compile(r"\de\d|[A-Za-z0-9]6[A-Za-z0-9]")
 #: A soft hyphen inside a line is invisible in print.
 SOFT_HYPHEN = "\u00ad"
 #: Word characters for the document's own vocabulary (used to decide line-end hyphens).
@@ -149,7 +154,7 @@ def _pdfium_words(handle, corner: tuple[float, float], repairs: RepairLog) -> li
     ``corner`` is the page's top-left (x, y) in PDF coordinates.
     """
     count = pdfium_c.FPDFText_CountChars(handle)
-    codes = [pdfium_c.FPDFText_GetUnicode(handle, i) for i in range(count)]
+    codes = _char_codes(handle, count)
     words: list[Word] = []
     start = None
     for i in range(count + 1):
@@ -169,6 +174,21 @@ def _pdfium_words(handle, corner: tuple[float, float], repairs: RepairLog) -> li
     return words
 
 
+def _char_codes(handle, count: int) -> list[int]:
+    """Unicode values of the page's characters, by character index.
+
+    One bulk ``GetText`` call when it maps one to one onto the characters
+    (most pages); character by character when pdfium left some out (a glyph
+    without Unicode, such as a symbol font's minus).
+    """
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer) - 1 if count else 0
+    if written == count:
+        return list(buffer[:count])
+    get = pdfium_c.FPDFText_GetUnicode
+    return [get(handle, i) for i in range(count)]
+
+
 def _line_breaks_after(handle, i: int, count: int) -> bool:
     """True when the character after ``i`` starts a new line (``i`` is a line-end hyphen, not a glyph)."""
     if i + 1 >= count:
@@ -178,27 +198,28 @@ def _line_breaks_after(handle, i: int, count: int) -> bool:
 
 
 def _pdfium_word(handle, codes: list[int], start: int, end: int, corner: tuple[float, float], repairs: RepairLog) -> Word | None:
-    chars = [_pdfium_char(handle, codes, i, start, end, repairs) for i in range(start, end)]
-    text = "".join(chars)
+    piece = codes[start:end]
+    text = "".join(map(chr, piece)) if PLAIN.issuperset(piece) else ""
+    if not text or IN_CONTEXT.search(text):
+        text = "".join(_pdfium_char(handle, codes, i, start, end, repairs) for i in range(start, end))
     if not text.strip():
         return None
     left, height = corner
     (x0, y0), (x1, y1) = _origin(handle, start), _origin(handle, end - 1)
     if end - start > 1 and abs(y1 - y0) > abs(x1 - x0) + 1:
         return None  # vertical text (a rotated margin label), not part of the reading flow
-    size_first = _font_size(handle, start)
-    size_last = _font_size(handle, end - 1) if end - start > 1 else size_first
+    size = _font_size(handle, start)
     # Boxes from the baseline and the type size (ascent 0.8, descent 0.2) line up across
     # fonts, where glyph boxes do not (a "=" from a symbol font, a small-caps word).
-    top = min(height - y0 - 0.8 * size_first, height - y1 - 0.8 * size_last)
-    bottom = max(height - y0 + 0.2 * size_first, height - y1 + 0.2 * size_last)
+    top = height - max(y0, y1) - 0.8 * size
+    bottom = height - min(y0, y1) + 0.2 * size
     return Word(
         text=text,
         x0=min(x0, x1) - left,
         x1=max(_right(handle, end - 1), x1) - left,
         top=top,
         bottom=bottom,
-        size=round(size_first, 2),
+        size=round(size, 2),
         bold=pdfium_c.FPDFText_GetFontWeight(handle, start) >= 600,
     )
 
@@ -504,11 +525,22 @@ def _separator(previous: tuple[Block, Line], current: tuple[Block, Line], before
     if before.endswith("-") and len(before) > 1 and before[-2].isalnum():
         return ""
     if prev_block is block:
+        if _heading_like(line) and not _heading_like(prev_line):
+            return "\n"  # a structured-abstract label on its own line ("Design") opens a paragraph
         room = block.x1 - prev_line.x1
         first_word = text.split()[0]
         return "\n" if room > (len(first_word) + 2) * 0.5 * line.size else " "
     continues = text[:1].islower() and not re.search(r"[.!?:]\s*$", before)
     return " " if continues else "\n"
+
+
+def _heading_like(line: Line) -> bool:
+    """A short line in bold or one that is only a structured-abstract label."""
+    words = line.text.split()
+    if len(words) > 6:
+        return False
+    label = LABEL.match(line.text)
+    return line.bold or (label is not None and label.end() >= len(line.text.rstrip()))
 
 
 def _merge_spans(spans: list[PageSpan]) -> tuple[PageSpan, ...]:
