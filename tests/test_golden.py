@@ -112,7 +112,7 @@ def _canon(value: Any, *, unordered: bool = False) -> Any:
     if isinstance(value, (int, float)):
         return round(float(value), 6)
     if isinstance(value, str):
-        return _norm(value)
+        return _norm(value) or value  # "<" and "=" (p-value operators) are all punctuation
     if isinstance(value, dict):
         return tuple(sorted((k, _canon(v)) for k, v in value.items()))
     items = [_canon(v) for v in value]
@@ -190,6 +190,13 @@ def test_compare_matches_measures_by_name_or_alias(want, got, differs):
     expected = {"outcomes": [{**want, "unit": None, "values": [value]}]}
     actual = {"outcomes": [{**got, "unit": None, "values": [value]}]}
     assert (compare_field(f"outcomes[{want['measure']}]", expected, actual) is not None) is differs
+
+
+def test_compare_tells_p_value_operators_apart():
+    value = {"days": 7, "kind": "level", "statistic": "mean_sd", "value": 5, "spread": 1}
+    expected = {"outcomes": [{"measure": "CK", "values": [{**value, "p": {"op": "<", "value": 0.05}}]}]}
+    actual = {"outcomes": [{"measure": "CK", "values": [{**value, "p": {"op": "=", "value": 0.05}}]}]}
+    assert "values: missing" in compare_field("outcomes[CK]", expected, actual)
 
 
 def test_compare_names_the_differing_field():
