@@ -41,6 +41,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from extractor.nlp.findings import Section, Span
+from extractor.nlp.numbers import COUNT as COUNT_RE
 from extractor.nlp.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
 from extractor.nlp.vocab import load_vocabulary
 
@@ -54,15 +55,15 @@ TOTAL, ENROL, TREAT, ARMS, WEAK = range(5)
 #: vocabulary's non-participant nouns are added when the grammar is built).
 MODIFIER_STOP = (
     r"of|in|into|on|at|to|for|from|with|without|by|vs|versus|per|were|was|are|is|had|have|has|"
-    r"who|which|that|than|the|a|an|mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|"
-    r"cycles?|doses?|groups?|arms?"
+    r"who|whom|which|that|than|the|a|an|but|while|whereas|although|when|where|because|after|before|during|"
+    r"mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|cycles?|doses?|groups?|arms?"
 )
-#: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "U.S.", "19-wk-old"),
+#: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "19-wk-old"), dotted initials ("U.S."),
 #: "type 2", "ASA 1", a comma token, or a short parenthetical ("(18-60 years)"); never a bare number or
 #: a number word. ``{stop}`` is filled with the stop words.
 MODIFIER_TEMPLATE = (
     rf"(?:(?!(?:{{stop}})\b|{NUMBER_WORDS_PATTERN})"
-    r"(?:(?:type|grade|stage|class|(?-i:[A-Z]{{2,}}))[^\S\n]+\d+|[^\W\d][\w/'’+.\-]*|\d+[-A-Za-z][\w\-]*)"
+    r"(?:(?:type|grade|stage|class|(?-i:[A-Z]{{2,}}))[^\S\n]+\d+|(?:[A-Za-z]\.){{2,}}|[^\W\d][\w/'’+\-]*|\d+[-A-Za-z][\w\-]*)"
     r"|\([^()\n]{{0,40}}\)|,)"
 )
 #: Up to eight modifiers after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
@@ -79,7 +80,7 @@ ABBREVIATION_BEFORE = re.compile(
     r"AND|SAMPLE|INTERVENTIONS?)\b)[A-Z]{2,}\s*$"
 )
 #: Just after a number that is a fraction or a ratio, not a count: "one third", "two-fold".
-NOT_COUNT_AFTER = re.compile(r"^[\s-]*(?:thirds?|half|halves|quarters?|fifths?|percent|%|fold|times)\b", re.IGNORECASE)
+NOT_COUNT_AFTER = re.compile(r"[\s-]*(?:thirds?|half|halves|quarters?|fifths?|percent|%|fold|times)\b", re.IGNORECASE)
 #: A year after a preposition or in a span of years is not a count: "from 2010 to 2014 were randomized".
 YEAR_BEFORE = re.compile(
     r"\b(?:in|from|to|since|during|until|through|till|by|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|"
@@ -92,10 +93,20 @@ SCREENED_INNER = re.compile(
     r"\b(?:screened|approached|invited|contacted|excluded|assessed|potentially|planned|expected|target)\b", re.IGNORECASE
 )
 #: An enrolment word between a count and its noun: "Of 299 enrolled patients", "1491 randomized women".
-ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included|eligible|consecutive)\b", re.IGNORECASE)
+ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included)\b", re.IGNORECASE)
+#: A percentage right after a count makes it a part of a larger whole: "56 (94.9%) agreed", "547 (19%) patients".
+PART_AFTER = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
+#: What opens a new clause just before a number: "…, 14 withdrew", "… and 60 were", "of whom 12".
+CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bwhile|\bwhereas|\bbut|\bwhom|\bwhich|\bthese)\s*$", re.IGNORECASE)
+#: Words after a number that make it an amount rather than a count, for cutting clauses: "47 years", "20 mg".
+AMOUNT_AFTER = re.compile(
+    r"[\s-]*(?:%|percent|years?|yrs?|months?|mo|weeks?|wks?|days?|hours?|h|minutes?|min|seconds?|mg|g|kg|µg|mcg|"
+    r"ml|mL|l|cm|mm|m|times|cycles?|doses?|sessions?|points?|[x×/:]|per\b|to\b|or\b|-fold)",
+    re.IGNORECASE,
+)
 #: A stated total just before a count: "A total of", "In total,", "In all,", "Overall,", "All".
 TOTAL_BEFORE = re.compile(
-    r"(?:\ba\s+total\s+of|\btotal\s+of|\bin\s+total\s*,?|\bin\s+all\s*,?|\boverall\s*,?|\baltogether\s*,?|"
+    r"(?:\ba\s+total\s+of|\btotal\s+(?:sample\s+|population\s+|cohort\s+)?of|\bin\s+total\s*,?|\bin\s+all\s*,?|\boverall\s*,?|\baltogether\s*,?|"
     r"\btotally\s*,?|\btotal\s*:?|(?:^|[.;:]\s*)all)\s*$",
     re.IGNORECASE,
 )
@@ -229,6 +240,7 @@ def _grammar() -> Grammar:
     stop = f"{MODIFIER_STOP}|{_alternation(_words('non_participant'))}"
     modifier = MODIFIER_TEMPLATE.format(stop=stop)
     MODIFIERS = MODIFIERS_TEMPLATE.format(modifier=modifier)  # noqa: N806 - the pattern constant of this grammar
+    modifier = modifier.replace("|,)", ")")  # count_verb: no comma tokens
     gap = r"(?:[^\S\n]+|(?=[A-Za-z]))"
     return Grammar(
         # "41 type 2 diabetic patients", "Forty-five women", "8 PM/DM patients", "50patients"
@@ -237,7 +249,7 @@ def _grammar() -> Grammar:
         count_abbr=re.compile(rf"{number}[^\S\n]+{MODIFIERS}(?P<abbr>[A-Z][A-Za-z]*[A-Z])s?\b"),
         # "9 were enrolled", "Nineteen client-owned dogs were included"
         count_verb=re.compile(
-            rf"{number}[^\S\n]+(?P<mods>{MODIFIERS})(?:were|was|had\s+been|have\s+been|will\s+be)[^\S\n]+"
+            rf"{number}[^\S\n]+(?P<mods>(?:(?!(?:and|or)\b){modifier}[^\S\n]+){{0,3}}?)(?:were|was|had\s+been|have\s+been|will\s+be)[^\S\n]+"
             rf"(?:\w+ly[^\S\n]+|also[^\S\n]+|then[^\S\n]+|finally[^\S\n]+)*(?P<verb>{enrol}|{treat})\b",
             re.IGNORECASE,
         ),
@@ -353,10 +365,20 @@ def _verb_class(grammar: Grammar, clause: str) -> str | None:
 
 
 def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
-    """Text after a mention up to the next participant count or the end of its sentence (bounded)."""
+    """Text after a mention up to the next count-like number or the end of its sentence (bounded).
+
+    "From a total sample of 247 patients, 14 withdrew" stops before "14", and so does a count with its
+    noun; amounts ("47 years"), names ("type 1"), bracketed details ("(9 patients)") and numbers inside
+    a phrase ("children from 28 states") do not stop it.
+    """
     right = ctx.right(end)
-    for m in _overlapping(grammar.count_noun, ctx.text, end + 1, end + len(right)):
-        if _is_count(ctx, m.start("n"), m.end("n"), parse_number(m.group("n"))) and not _in_parentheses(ctx, m.start()):
+    for m in COUNT_RE.finditer(ctx.text, end + 1, end + len(right)):
+        if AMOUNT_AFTER.match(ctx.text, m.end()) or _in_parentheses(ctx, m.start()):
+            continue
+        opens_clause = CLAUSE_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start())
+        if not opens_clause and not grammar.count_noun.match(ctx.text, m.start()):
+            continue
+        if _is_count(ctx, m.start(), m.end(), parse_number(m.group(0))):
             return ctx.text[end:m.start()]
     return right
 
@@ -411,8 +433,18 @@ def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, r
     if rule == "count_noun" and _noun_starts_sentence(ctx.text, m.start("noun"), m.end("noun")):
         return
     tier = _tier(grammar, ctx, m.start(), m.end(), inner=ctx.text[m.end("n"):noun_start])
+    if tier is not None and PART_AFTER.match(ctx.text, m.end("n")):
+        tier = WEAK  # "547 (19%) patients were obese": a part of a larger whole
+    if tier is not None and _arm_phrase_after(grammar, ctx, m):
+        tier = WEAK  # "88 patients in the CP-CEF arm": one group's n
     if tier is not None:
         yield Count(value, m.start("n"), m.end("n"), tier, rule)
+
+
+def _arm_phrase_after(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
+    """Whether a count noun is followed by the group it belongs to: "8 patients in the treatment group"."""
+    arm = grammar.arm_count.match(ctx.text, m.start())
+    return arm is not None and bool(GROUP_WORD.search(arm.group("label")))
 
 
 def _noun_starts_sentence(text: str, start: int, end: int) -> bool:
@@ -433,6 +465,8 @@ def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
         if not _is_count(ctx, m.start("n"), m.end("n"), value) or grammar.non_participant.search(mods):
             continue
         if (1900 <= value <= 2099 and not mods) or SCREENED_INNER.search(mods) or _in_parentheses(ctx, m.start()):
+            continue
+        if PART_AFTER.match(ctx.text, m.end("n")):
             continue
         left = ctx.left(m.start())
         if NUMERATOR_BEFORE.search(left):
@@ -466,6 +500,8 @@ def _is_whole_sample_n(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
     if m.group("sym") == "N":
         return True
     label = _phrase_before(ctx.left(m.start(), window=100))
+    if _label_has_count(grammar, label) or re.search(r"\b(?:among|amongst)\b", label, re.IGNORECASE):
+        return False  # "in 235 women with X (n = 21)", "Among women with data (n = 329)": a subgroup
     participants = bool(grammar.participant.search(label)) or any(w in ctx.participant_abbrs for w in label.split())
     if GROUP_WORD.search(label) and not (participants and not re.search(r"\b(?:groups?|arms?)\b", label)):
         return False
@@ -473,6 +509,14 @@ def _is_whole_sample_n(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
         return True
     siblings = [n for n in N_EQUALS.finditer(ctx.text, *ctx.sentence_bounds(m.start()))]
     return len(siblings) == 1 and _verb_class(grammar, _clause_after(grammar, ctx, m.end())) == "enrol"
+
+
+def _label_has_count(grammar: Grammar, label: str) -> bool:
+    """Whether a label already counts its participants ("235 women with X"), not "Year 1 medical students"."""
+    return any(
+        not NOT_COUNT_BEFORE.search(label[:m.start()]) and not ABBREVIATION_BEFORE.search(label[:m.start()])
+        for m in _overlapping(grammar.count_noun, label)
+    )
 
 
 def _phrase_before(left: str) -> str:
@@ -541,7 +585,7 @@ def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, revie
     if not counts:
         return None
     best = min(counts, key=lambda c: (c.tier, c.start, c.rule != "coordinated_sum"))
-    if best.tier in (ENROL, TREAT):
+    if best.tier in (TOTAL, ENROL, TREAT):
         return _control_addendum(grammar, ctx, best) or best
     return best
 
@@ -576,7 +620,9 @@ def _clean_label(label: str) -> str:
         "", label.strip(), flags=re.IGNORECASE,
     )
     label = label.strip(" .,;:)([]")
-    return label if 0 < len(label) <= 60 and re.search(r"[A-Za-z\u4e00-\u9fff]", label) else ""
+    if "=" in label or not re.search(r"[A-Za-z]{2}|[\u4e00-\u9fff]", label):
+        return ""  # "P = 0.005" is a statistic, not a group
+    return label if len(label) <= 60 else ""
 
 
 def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
