@@ -24,8 +24,10 @@ from statistics import median
 
 #: Share of the page height at the top and bottom that holds running heads and footers.
 MARGIN = 0.05
-#: A gap wider than this many font sizes splits a line (a gutter, not a word space).
-MAX_WORD_GAP = 1.0
+#: A gap narrower than this many type sizes is a word space, never a column gutter.
+MIN_COLUMN_GAP = 0.8
+#: A gap wider than this many type sizes always splits a line (nothing justifies words that far apart).
+MAX_WORD_GAP = 3.0
 #: A line joins the block above when the gap between them is at most this many line heights.
 MAX_LINE_GAP = 0.9
 #: Narrowest vertical gutter, in font sizes, that separates columns.
@@ -166,15 +168,39 @@ def layout_page(words: list[Word], *, width: float, height: float, page: int = 1
 
 
 def build_lines(words: list[Word]) -> list[Line]:
-    """Group words (in content order) into lines, then join pieces of one line found apart."""
+    """Group words into lines of one column each, top to bottom.
+
+    Words on one baseline form a row (whatever order the content stream
+    drew them in); a row is then cut at column gutters only. A gutter is a
+    gap at least ``MIN_COLUMN_GAP`` wide whose middle is empty in most of the
+    rows around it too: the white river between columns runs down the page,
+    where the wide word spaces of a justified narrow column do not line up.
+    """
+    rows = _rows(words)
+    lines = [piece for i, row in enumerate(rows) for piece in _cut_at_gutters(row, rows, i)]
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def _rows(words: list[Word]) -> list[Line]:
+    """Words on one baseline, left to right; pieces drawn apart are joined by their baseline."""
     pieces: list[Line] = []
     for word in words:
         last = pieces[-1] if pieces else None
-        if last is not None and _same_line(last, word) and _near(last.x1, word.x0, min(word.size, last.words[-1].size)):
+        if last is not None and _same_line(last, word) and word.x0 - last.x1 >= -0.5 * min(word.size, last.words[-1].size):
             last.append(word)
         else:
             pieces.append(Line([word]))
-    return _merge_pieces(pieces)
+    pieces.sort(key=lambda ln: (ln.bottom, ln.x0))
+    rows: list[Line] = []
+    for piece in pieces:
+        host = next((row for row in reversed(rows[-12:]) if _same_baseline(row, piece) and _apart(row, piece)), None)
+        if host is None:
+            rows.append(piece)
+        else:
+            host.add(piece)
+    rows.sort(key=lambda ln: (ln.top, ln.x0))
+    return rows
 
 
 def _same_line(line: Line | Word, other: Line | Word) -> bool:
@@ -182,27 +208,42 @@ def _same_line(line: Line | Word, other: Line | Word) -> bool:
     return overlap >= 0.5 * min(line.bottom - line.top, other.bottom - other.top)
 
 
-def _near(left_x1: float, right_x0: float, size: float) -> bool:
-    gap = right_x0 - left_x1
-    return -0.5 * size <= gap <= MAX_WORD_GAP * size
+def _same_baseline(row: Line, piece: Line) -> bool:
+    return abs(row.bottom - piece.bottom) <= 0.25 * min(row.size, piece.size) and _same_line(row, piece)
 
 
-def _merge_pieces(pieces: list[Line]) -> list[Line]:
-    """Join line pieces on the same baseline that touch (content streams out of order, superscripts)."""
-    pieces.sort(key=lambda ln: (ln.top, ln.x0))
-    merged: list[Line] = []
-    for piece in pieces:
-        host = next(
-            (ln for ln in reversed(merged[-12:]) if _same_line(ln, piece)
-             and (_near(ln.x1, piece.x0, min(ln.size, piece.size)) or _near(piece.x1, ln.x0, min(ln.size, piece.size)))),
-            None,
-        )
-        if host is None:
-            merged.append(piece)
+def _apart(row: Line, piece: Line) -> bool:
+    """The piece does not overlap the row's words (it sits beside them)."""
+    return all(piece.x1 <= w.x0 + 1 or piece.x0 >= w.x1 - 1 for w in row.words)
+
+
+def _cut_at_gutters(row: Line, rows: list[Line], index: int) -> list[Line]:
+    """Cut ``row`` at the gaps that are column gutters (or too wide for any word space)."""
+    pieces = [[row.words[0]]]
+    gaps = sorted(right.x0 - left.x1 for left, right in zip(row.words, row.words[1:]))
+    typical = median(gaps[: len(gaps) // 2 + 1]) if gaps else 0.0
+    for left, right in zip(row.words, row.words[1:]):
+        if _gutter_between(left, right, rows, index, typical=typical):
+            pieces.append([right])
         else:
-            host.add(piece)
-    merged.sort(key=lambda ln: (ln.top, ln.x0))
-    return merged
+            pieces[-1].append(right)
+    return [row] if len(pieces) == 1 else [Line(words) for words in pieces]
+
+
+def _gutter_between(left: Word, right: Word, rows: list[Line], index: int, *, typical: float) -> bool:
+    """True when the gap is wide, wider than the row's word spaces, and white in the rows around it."""
+    size = min(left.size, right.size) or 1.0
+    gap = right.x0 - left.x1
+    if gap < MIN_COLUMN_GAP * size:
+        return False
+    if gap > MAX_WORD_GAP * size:
+        return True
+    if gap < 1.6 * typical:
+        return False  # a loosely justified line: every space in it is this wide
+    middle = (left.x1 + right.x0) / 2
+    neighbours = rows[max(0, index - 3) : index] + rows[index + 1 : index + 4]
+    empty = sum(1 for row in neighbours if not any(w.x0 - 1 <= middle <= w.x1 + 1 for w in row.words))
+    return empty >= max(2, len(neighbours) // 2)
 
 
 def build_blocks(lines: list[Line], *, page: int = 1) -> list[Block]:

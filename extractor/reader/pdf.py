@@ -527,11 +527,26 @@ def _separator(previous: tuple[Block, Line], current: tuple[Block, Line], before
     if prev_block is block:
         if _heading_like(line) and not _heading_like(prev_line):
             return "\n"  # a structured-abstract label on its own line ("Design") opens a paragraph
-        room = block.x1 - prev_line.x1
-        first_word = text.split()[0]
-        return "\n" if room > (len(first_word) + 2) * 0.5 * line.size else " "
+        return "\n" if _paragraph_break(block, prev_line, line, text) else " "
     continues = text[:1].islower() and not re.search(r"[.!?:]\s*$", before)
     return " " if continues else "\n"
+
+
+def _paragraph_break(block: Block, previous: Line, line: Line, text: str) -> bool:
+    """A new paragraph starts at ``line``: extra space above it, an indent, or room left on the line before.
+
+    Room: the line before stopped short although the next word would have
+    fitted, so the break was the author's, not the typesetter's.
+    """
+    gaps = sorted(b.top - a.bottom for a, b in zip(block.lines, block.lines[1:]))
+    usual = gaps[len(gaps) // 4] if gaps else 0.0  # the lower quartile: short paragraphs add many wide gaps
+    if line.top - previous.bottom > usual + 0.3 * line.size:
+        return True
+    ends_sentence = re.search(r"[.!?:]\s*$", previous.text) is not None
+    if ends_sentence and line.x0 - block.x0 > 0.8 * line.size:
+        return True
+    first_word = text.split()[0]
+    return block.x1 - previous.x1 > (len(first_word) + 2) * 0.5 * line.size
 
 
 def _heading_like(line: Line) -> bool:
