@@ -96,6 +96,8 @@ SCREENED_INNER = re.compile(
 ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included)\b", re.IGNORECASE)
 #: A percentage right after a count makes it a part of a larger whole: "56 (94.9%) agreed", "547 (19%) patients".
 PART_AFTER = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
+#: A count added to the next one: "191 + 191 patients".
+PLUS_BEFORE = re.compile(rf"(?P<a>{COUNT_PATTERN})\s*\+\s*$")
 #: What opens a new clause just before a number: "…, 14 withdrew", "… and 60 were", "of whom 12".
 CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bwhile|\bwhereas|\bbut|\bwhom|\bwhich|\bthese)\s*$", re.IGNORECASE)
 #: Words after a number that make it an amount rather than a count, for cutting clauses: "47 years", "20 mg".
@@ -432,13 +434,17 @@ def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, r
         return
     if rule == "count_noun" and _noun_starts_sentence(ctx.text, m.start("noun"), m.end("noun")):
         return
-    tier = _tier(grammar, ctx, m.start(), m.end(), inner=ctx.text[m.end("n"):noun_start])
+    start = m.start("n")
+    plus = PLUS_BEFORE.search(ctx.text, max(0, start - 20), start)
+    if plus is not None and (addend := parse_number(plus.group("a"))) is not None:
+        value, start = value + addend, plus.start()  # "191 + 191 patients were randomised"
+    tier = _tier(grammar, ctx, start, m.end(), inner=ctx.text[m.end("n"):noun_start])
     if tier is not None and PART_AFTER.match(ctx.text, m.end("n")):
         tier = WEAK  # "547 (19%) patients were obese": a part of a larger whole
     if tier is not None and _arm_phrase_after(grammar, ctx, m):
         tier = WEAK  # "88 patients in the CP-CEF arm": one group's n
     if tier is not None:
-        yield Count(value, m.start("n"), m.end("n"), tier, rule)
+        yield Count(value, start, m.end("n"), tier, rule)
 
 
 def _arm_phrase_after(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
@@ -551,14 +557,17 @@ def _coordinated_sums(ctx: _Context, counts: list[Count]) -> list[Count]:
 
 
 def _control_addendum(grammar: Grammar, ctx: _Context, best: Count) -> Count | None:
-    """"Fifty-three patients ... acted as the control group" after "Fifty patients were recruited"."""
-    for m in _overlapping(grammar.count_noun, ctx.text, best.end):
-        value = parse_number(m.group("n"))
-        if value is None or value < best.value or _in_parentheses(ctx, m.start()):
+    """"Fifty-three patients ... acted as the control group" after "Fifty patients were recruited"; also
+    "the remaining 20 acting as a control group". A control count smaller than the best may be part of it."""
+    for m in COUNT_RE.finditer(ctx.text, best.end):
+        value = parse_number(m.group(0))
+        if value is None or value < best.value or not _is_count(ctx, m.start(), m.end(), value):
+            continue
+        if _in_parentheses(ctx, m.start()):
             continue
         sentence_end = ctx.sentence_bounds(m.start())[1]
         if _verb_class(grammar, ctx.text[m.end():sentence_end]) == "control":
-            return Count(best.value + value, best.start, m.end("n"), best.tier, "control_addendum")
+            return Count(best.value + value, best.start, m.end(), best.tier, "control_addendum")
     return None
 
 
@@ -660,7 +669,7 @@ CONDITION_HEAD = (
 #: A condition phrase: up to four modifiers then a head: "decompensated liver cirrhosis", "knee osteoarthritis".
 CONDITION = re.compile(
     rf"\b(?P<cond>(?:(?!(?:with|and|or|of|in|for|the|a|an|to|by|patients|from|after|on|at|treated|using|via)\b)"
-    rf"[A-Za-z][\w'’\-]*\s+){{0,4}}{CONDITION_HEAD})\b",
+    rf"[A-Za-z][\w'’\-]*\s+){{0,4}}{CONDITION_HEAD}(?:/{CONDITION_HEAD})*)\b",
     re.IGNORECASE,
 )
 #: Where a condition is named: "patients with X", "treatment of X", "for X", "in X patients".
