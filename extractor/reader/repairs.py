@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 #: Characters by font family that map to the wrong Unicode value, and what they stand for.
 #: Keys are font-name prefixes (subset tags like "ABCDEF+" are removed before matching).
 GLYPH_FIXES: dict[str, dict[str, str]] = {
-    # Elsevier / Advent "AdvP" symbol fonts: "p¼0.05", "5.2Æ1.3", "À0.4", "2Â10", "mean6SD".
-    "AdvP4C4E": {"¼": "=", "Æ": "±", "6": "±", "À": "−", "Â": "×", "Þ": "+", "\x02": "−", "\x01": "•"},
-    "AdvPSSym": {"¼": "=", "Æ": "±", "6": "±", "À": "−", "Â": "×", "Þ": "+", "\x02": "−"},
+    # Elsevier / Advent "AdvP" fonts (AdvP4C4E74, AdvPS7DA6, ...): "p¼0.05", "5.2Æ1.3", "À0.4", "2Â10",
+    # "mean6SD" (the "6" only when set alone in the symbol font between letters or digits).
+    "AdvP": {"¼": "=", "Æ": "±", "6": "±", "À": "−", "Â": "×", "Þ": "+", "\x02": "−", "\x01": "•"},
     # TeX math symbols without a ToUnicode map: code 0 is minus, 2 times, 6 plus-minus.
     "CMSY": {"\x00": "−", "\x01": "·", "\x02": "×", "\x06": "±", "\x14": "≤", "\x15": "≥"},
     # Adobe Symbol read with a text encoding: "±" is 0xB1, the minus 0x2D.
