@@ -130,8 +130,15 @@ class _PdfiumPdf:
 
     def words(self, index: int, repairs: RepairLog) -> tuple[list[Word], float, float]:
         """Page ``index``'s words in content order, with the page's width and height."""
-        page = self.pdf[index]
-        textpage = page.get_textpage()
+        try:
+            page = self.pdf[index]
+        except pdfium.PdfiumError as exc:
+            raise ReadError(f"{self.source_file}: page {index + 1} cannot be read (damaged)") from exc
+        try:
+            textpage = page.get_textpage()
+        except pdfium.PdfiumError as exc:
+            page.close()
+            raise ReadError(f"{self.source_file}: page {index + 1} has no readable text (damaged)") from exc
         try:
             left, bottom, right, top = page.get_bbox()
             return _pdfium_words(textpage.raw, (left, top), repairs), right - left, top - bottom
@@ -374,7 +381,13 @@ class _ArticleReader:
         """Blocks of page ``index`` (0-based) in reading order, read on first use."""
         while len(self.loaded) <= index:
             number = len(self.loaded)
-            words, width, height = self.pdf.words(number, self.repairs)
+            try:
+                words, width, height = self.pdf.words(number, self.repairs)
+            except ReadError:
+                if number == 0:
+                    raise
+                log.warning("%s: page %d cannot be read; reading on without it", self.source_file, number + 1)
+                words, width, height = [], 1.0, 1.0
             self.loaded.append(layout_page(words, width=width, height=height, page=number + 1))
         return self.loaded[index]
 
