@@ -63,9 +63,31 @@ CHINESE_NUMBER_PATTERN = r"[零〇一二两三四五六七八九十百千]+"
 COUNT_PATTERN = rf"(?:{DIGITS_PATTERN}|{NUMBER_WORDS_PATTERN})"
 
 NUMBER_WORDS = re.compile(NUMBER_WORDS_PATTERN, re.IGNORECASE)
+#: Words that can open a spelled number ("a" only in "a hundred").
+_FIRST_WORDS = frozenset([*UNITS, *TENS, "a"])
+#: Any run of letters, to find candidate number words without trying the word pattern at every position.
+_LETTERS = re.compile(r"[A-Za-z]+")
 DIGITS = re.compile(DIGITS_PATTERN)
 COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[\s,\-]+")
+
+
+def find_counts(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every count in ``text``, digits or words, in text order (as ``COUNT.finditer``).
+
+    Faster than ``COUNT.finditer`` on long texts: digits by one scan, number words by an anchored match
+    only where a word that can open a number stands.
+    """
+    spans = [(m.start(), m.end()) for m in DIGITS.finditer(text)]
+    word_end = -1
+    for word in _LETTERS.finditer(text):
+        if word.start() < word_end or word.group(0).lower() not in _FIRST_WORDS:
+            continue
+        m = NUMBER_WORDS.match(text, word.start())
+        if m is not None:
+            spans.append((m.start(), m.end()))
+            word_end = m.end()
+    return sorted(spans)
 
 
 def parse_number(text: str) -> int | None:

@@ -33,11 +33,12 @@ once per process (``_grammar``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IDX, LIKE_NUM, SENT_START
 from spacy.tokens import Doc
 
 from extractor.nlp.findings import Section, Span
@@ -277,7 +278,7 @@ def _grammar() -> Grammar:
             re.IGNORECASE,
         ),
         # "radical mastectomy (349 patients)", "Group B (53 patients)"
-        arm_paren=re.compile(rf"[(\[]\s*{number}[^\S\n]+(?:{nouns})\s*[)\]]", re.IGNORECASE),
+        arm_paren=re.compile(rf"{number}[^\S\n]+(?:{nouns})\s*[)\]]", re.IGNORECASE),
     )
 
 
@@ -287,10 +288,19 @@ def _grammar() -> Grammar:
 class _Context:
     """The text with its sentence starts and participant abbreviations, for bounded context windows."""
 
-    def __init__(self, text: str, sentence_starts: list[int], participant_abbrs: frozenset[str]):
+    def __init__(
+        self, text: str, sentence_starts: list[int], participant_abbrs: frozenset[str], numbers: list[tuple[int, int]]
+    ):
         self.text = text
         self.starts = sentence_starts
         self.participant_abbrs = participant_abbrs
+        # every number, found once: the count rules are matched only where a number starts
+        self.numbers = numbers
+        self.number_starts = [start for start, _ in numbers]
+
+    def numbers_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """(start, end) of the numbers starting in ``[lo, hi)``."""
+        return self.numbers[bisect_left(self.number_starts, lo):bisect_left(self.number_starts, hi)]
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence holding ``pos``."""
@@ -312,24 +322,48 @@ class _Context:
 
 def _make_context(doc: Doc, grammar: Grammar) -> _Context:
     """Sentence starts (spaCy's, refined by line breaks and "; ") and abbreviations that name participants."""
-    starts = {0}
-    if doc.has_annotation("SENT_START"):
-        starts.update(sent.start_char for sent in doc.sents)
-    starts.update(m.end() for m in SENTENCE_END.finditer(doc.text))
+    text = doc.user_data.get("text") or doc.text  # doc.text joins the tokens on each access: read it once
+    rows = doc.to_array([IDX, SENT_START, LIKE_NUM])  # one array, no per-token Python objects
+    starts = {0, *rows[rows[:, 1] == 1, 0].tolist()}
+    starts.update(m.end() for m in SENTENCE_END.finditer(text))
     abbreviations = doc.user_data.get("abbreviations") or {}
     abbrs = frozenset(
         short for short, abbr in abbreviations.items()
         if abbr.long.split() and grammar.participant.fullmatch(abbr.long.split()[-1])
     )
-    return _Context(doc.text, sorted(starts), abbrs)
+    return _Context(text, sorted(starts), abbrs, _numbers(text, rows[rows[:, 2] == 1, 0].tolist()))
+
+
+def _numbers(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each count, matched only where spaCy's ``like_num`` token starts ("Forty", "1,491")."""
+    numbers: list[tuple[int, int]] = []
+    for start in starts:
+        if numbers and start < numbers[-1][1]:
+            continue  # "five" inside "Forty-five"
+        m = COUNT_RE.match(text, start)
+        if m is not None:
+            numbers.append((m.start(), m.end()))
+    return numbers
 
 
 def _overlapping(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
-    """Matches of a count rule, restarting after each number, so "phase 3 study of 521 patients" finds 521."""
+    """Matches of a count rule in a short string, restarting after each number."""
     end = len(text) if end is None else end
     while (m := pattern.search(text, start, end)) is not None:
         yield m
         start = m.end("n")
+
+
+def _anchored(pattern: re.Pattern, ctx: _Context, lo: int = 0, hi: int | None = None) -> Iterator[re.Match]:
+    """Matches of a count rule at each number of the text (so "phase 3 study of 521 patients" finds 521).
+
+    Matching only where a number starts keeps the rules off the rest of the text: one scan for numbers,
+    then an anchored match per number.
+    """
+    for start, _ in ctx.numbers_between(lo, len(ctx.text) if hi is None else hi):
+        m = pattern.match(ctx.text, start)
+        if m is not None:
+            yield m
 
 
 def _is_count(ctx: _Context, start: int, end: int, value: int | None) -> bool:
@@ -374,14 +408,14 @@ def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
     a phrase ("children from 28 states") do not stop it.
     """
     right = ctx.right(end)
-    for m in COUNT_RE.finditer(ctx.text, end + 1, end + len(right)):
-        if AMOUNT_AFTER.match(ctx.text, m.end()) or _in_parentheses(ctx, m.start()):
+    for start, stop in ctx.numbers_between(end + 1, end + len(right)):
+        if AMOUNT_AFTER.match(ctx.text, stop) or _in_parentheses(ctx, start):
             continue
-        opens_clause = CLAUSE_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start())
-        if not opens_clause and not grammar.count_noun.match(ctx.text, m.start()):
+        opens_clause = CLAUSE_BEFORE.search(ctx.text, max(0, start - 20), start)
+        if not opens_clause and not grammar.count_noun.match(ctx.text, start):
             continue
-        if _is_count(ctx, m.start(), m.end(), parse_number(m.group(0))):
-            return ctx.text[end:m.start()]
+        if _is_count(ctx, start, stop, parse_number(ctx.text[start:stop])):
+            return ctx.text[end:start]
     return right
 
 
@@ -415,7 +449,7 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
 
 def _noun_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """Counts followed by a participant noun: "Forty-five patients were randomized"."""
-    for m in _overlapping(grammar.count_noun, ctx.text):
+    for m in _anchored(grammar.count_noun, ctx):
         yield from _noun_count(grammar, ctx, m, m.start("noun"), "count_noun")
 
 
@@ -423,7 +457,7 @@ def _abbr_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """Counts followed by an abbreviation the text defines as participants: "71 BCS"."""
     if not ctx.participant_abbrs:
         return
-    for m in _overlapping(grammar.count_abbr, ctx.text):
+    for m in _anchored(grammar.count_abbr, ctx):
         if m.group("abbr") in ctx.participant_abbrs:
             yield from _noun_count(grammar, ctx, m, m.start("abbr"), "count_abbr")
 
@@ -465,7 +499,7 @@ def _noun_starts_sentence(text: str, start: int, end: int) -> bool:
 
 def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """Counts with no participant noun but an enrolment verb: "9 were enrolled", "Nineteen dogs were included"."""
-    for m in _overlapping(grammar.count_verb, ctx.text):
+    for m in _anchored(grammar.count_verb, ctx):
         value = parse_number(m.group("n"))
         mods = m.group("mods")
         if not _is_count(ctx, m.start("n"), m.end("n"), value) or grammar.non_participant.search(mods):
@@ -484,7 +518,7 @@ def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
 
 def _hyphen_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """"a 12-patient trial"."""
-    for m in grammar.hyphen_noun.finditer(ctx.text):
+    for m in _anchored(grammar.hyphen_noun, ctx):
         value = parse_number(m.group("n"))
         if value is not None:
             yield Count(value, m.start("n"), m.end("n"), TREAT, "hyphen_noun")
@@ -533,6 +567,8 @@ def _phrase_before(left: str) -> str:
 
 def _chinese_counts(ctx: _Context) -> Iterator[Count]:
     """"选取接受UC-MSC治疗的92例难治性LN患者": a count with 例/名; an enrolment cue before it makes tier 1."""
+    if "例" not in ctx.text and "名" not in ctx.text:
+        return
     for m in CHINESE_COUNT.finditer(ctx.text):
         value = parse_number(m.group("n"))
         if value is None or _in_parentheses(ctx, m.start()):
@@ -559,15 +595,13 @@ def _coordinated_sums(ctx: _Context, counts: list[Count]) -> list[Count]:
 def _control_addendum(grammar: Grammar, ctx: _Context, best: Count) -> Count | None:
     """"Fifty-three patients ... acted as the control group" after "Fifty patients were recruited"; also
     "the remaining 20 acting as a control group". A control count smaller than the best may be part of it."""
-    for m in COUNT_RE.finditer(ctx.text, best.end):
-        value = parse_number(m.group(0))
-        if value is None or value < best.value or not _is_count(ctx, m.start(), m.end(), value):
+    for start, end in ctx.numbers_between(best.end, len(ctx.text)):
+        value = parse_number(ctx.text[start:end])
+        if value is None or value < best.value or not _is_count(ctx, start, end, value) or _in_parentheses(ctx, start):
             continue
-        if _in_parentheses(ctx, m.start()):
-            continue
-        sentence_end = ctx.sentence_bounds(m.start())[1]
-        if _verb_class(grammar, ctx.text[m.end():sentence_end]) == "control":
-            return Count(best.value + value, best.start, m.end(), best.tier, "control_addendum")
+        sentence_end = ctx.sentence_bounds(start)[1]
+        if _verb_class(grammar, ctx.text[end:sentence_end]) == "control":
+            return Count(best.value + value, best.start, end, best.tier, "control_addendum")
     return None
 
 
@@ -609,12 +643,16 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
         if label and not _is_whole_sample_n(grammar, ctx, m):
             found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end()))
-    for m in grammar.arm_paren.finditer(ctx.text):
-        label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
+    for m in _anchored(grammar.arm_paren, ctx):
+        bracket = re.search(r"[(\[]\s*$", ctx.text[max(0, m.start() - 4):m.start()])
+        if bracket is None:
+            continue
+        start = m.start() - (len(bracket.group(0)))
+        label = _clean_label(_phrase_before(ctx.left(start, window=60)))
         value = parse_number(m.group("n"))
         if label and value is not None:
-            found.append(ArmCount(label, value, m.start(), m.end()))
-    for m in grammar.arm_count.finditer(ctx.text):
+            found.append(ArmCount(label, value, start, m.end()))
+    for m in _anchored(grammar.arm_count, ctx):
         value = parse_number(m.group("n"))
         label = _clean_label(m.group("label"))
         if value is not None and label and GROUP_WORD.search(label):
@@ -735,9 +773,9 @@ def extract_population(doc: Doc) -> Section:
     review = _is_review(ctx)
     best = _sample_size(grammar, ctx, arms, review=review)
     conditions, condition_spans = _conditions(doc, ctx)
-    evidence = [Span.of(doc.text, a.start, a.end, rule="arm_n", field="population.arms") for a in arms]
+    evidence = [Span.of(ctx.text, a.start, a.end, rule="arm_n", field="population.arms") for a in arms]
     if best is not None:
-        evidence.insert(0, Span.of(doc.text, best.start, best.end, rule=best.rule, field="population.sample_size"))
+        evidence.insert(0, Span.of(ctx.text, best.start, best.end, rule=best.rule, field="population.sample_size"))
     values = {
         "sample_size": best.value if best is not None else None,
         "arms": [{"label": a.label, "n": a.n} for a in arms],
