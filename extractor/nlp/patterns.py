@@ -156,3 +156,173 @@ DOSE_CONTEXT = re.compile(
     r"[\s\u00a0)\]]*(?:(?:[x×]\s?)?10\s?(?:\^\s?\d+|\(\d+\)|\d)\s*(?:cells|MSCs?\b|/kg|per\s+kg)|cells|million|billion|MSCs?\b|/kg)",
     re.IGNORECASE,
 )
+
+
+# === intervention and design (doses, administrations, follow-up durations) ==================================
+# Owned by the design/intervention rules (extractor/nlp/intervention.py, design.py); examples in
+# tests/nlp/test_intervention.py and tests/nlp/test_design.py.
+
+#: Unicode superscript digits to ASCII, for "10⁶".
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: A dose mantissa: "1.0", "1·6", "120", "5,000,000".
+DOSE_MANTISSA = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.·]\d+)?"
+#: A cell number with its power of ten or word multiplier: "2 × 10^6", "1 x 10(6)", "4×10(7)", "10^7",
+#: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "1.0 (range 0.4–9) 10^6".
+DOSE_ATOM = re.compile(
+    rf"(?<![\w.·,])(?P<mant>{DOSE_MANTISSA})?"
+    rf"(?P<paren>{SPACE}?[(\[](?:median|mean|range|IQR)[^()\[\]]{{0,40}}[)\]])?"
+    rf"(?:{SPACE}?[×xX*]{SPACE}?10(?:{SPACE}?\^{SPACE}?|{SPACE}?\({SPACE}?|{SPACE}?[eE]|{SPACE}?)(?P<exp>\d{{1,2}})\)?(?!\d|\.\d)"
+    rf"|{SPACE}?[×xX*]{SPACE}?10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    rf"|{SPACE}?(?<![\d.])10{SPACE}?(?:\^|\(){SPACE}?(?P<exp_bare>\d{{1,2}})\)?"
+    rf"|[eE]\+?0?(?P<exp_e>\d{{1,2}})(?!\d|\.\d)"
+    rf"|{SPACE}?(?P<word>millions?|billion|万|亿)(?![a-z]))"
+)
+#: Literals every dose atom holds: it is matched only around them ("×", "10^", "million").
+DOSE_ANCHORS = ("×", "x10", "x 10", "X10", "X 10", "*10", "10^", "10(", "10 (", "illion", "E+0", "e+0", "万", "亿")
+#: What may stand between two doses of one list: "2.5 × 10^7, 5 × 10^7, or 1 × 10^8", "5x10^7 to 1x10^8".
+DOSE_SEPARATOR = re.compile(rf"{SPACE}?(?:,{SPACE}?(?:or|and)?|or|and|to|[-–—~]|至|到){SPACE}?")
+#: Bare numbers before a dose that share its multiplier: "1.0 to " in "1.0 to 10 × 10^5", "(1-2) " in "(1-2) × 10^6".
+DOSE_LEFT_LIST = re.compile(
+    rf"[(\[]?(?P<nums>(?:(?:{DOSE_MANTISSA}){SPACE}?(?:,{SPACE}?(?:or{SPACE}|and{SPACE})?|or{SPACE}|and{SPACE}|to{SPACE}|[-–—~]|至|到){SPACE}?)+(?:{DOSE_MANTISSA})?)[)\]]?{SPACE}?$"
+)
+#: Cells per kilogram of body weight after a dose: "cells/kg", " cells per kg", "/kg", " MSCs/kg", "个/kg", "cells·kg−1".
+DOSE_PER_KG = re.compile(
+    rf"^{SPACE}?(?:[)\]]{SPACE}?)?(?:(?:[\w-]+{SPACE}){{0,2}}?(?:cells?|[\w-]*MSCs?|个细胞|个){SPACE}?)?"
+    rf"(?:/{SPACE}?|per{SPACE}+|·{SPACE}?|每)(?:kg|kilogram)(?![a-z])",
+    re.IGNORECASE,
+)
+#: A count per volume or area is a concentration, not a dose: "cells/20 mL", "/L", " cells/μL", " per mL".
+DOSE_PER_VOLUME = re.compile(
+    rf"^{SPACE}?(?:(?:[\w-]+{SPACE}){{0,2}}?(?:cells?|[\w-]*MSCs?|个细胞|个){SPACE}?)?(?:/|per{SPACE}+)"
+    rf"(?:\d+(?:\.\d+)?{SPACE}?)?(?:m[lL]|L|[µμu][lL]|dL|mm[3³]|cm[2²]|wells?|dish|flask|HPF|g)(?![A-Za-z])"
+)
+#: A number of cells after a dose: " cells", " cultured autologous BM-MSCs", " per infusion", " per leg", "个细胞".
+DOSE_CELLS_AFTER = re.compile(
+    rf"^{SPACE}?(?:[)\]]{SPACE}?)?(?:(?:[\w-]+{SPACE}){{0,3}}?(?:cells?|[A-Za-z-]*MSCs?|个细胞|个)(?![A-Za-z])"
+    rf"|per{SPACE}+(?:infusion|injection|dose|administration|time|transplantation|patient|leg|limb|knee|joint|eye|site|session|fistula|lesion|side)\b)",
+    re.IGNORECASE,
+)
+#: Words that make a bare cell number a dose: "The hUC-MSC dose was 5x10^7 to 1x10^8", "细胞剂量".
+DOSE_CONTEXT_WORDS = re.compile(r"\bdos(?:e|es|age|ing)\b|剂量|number of (?:\w+ )?cells", re.IGNORECASE)
+
+#: Small counts written as words (administrations per patient): "three" -> 3, "a single" -> 1, "twice" -> 2.
+SMALL_NUMBER_WORDS = {
+    "a single": 1, "single": 1, "one": 1, "once": 1, "two": 2, "twice": 2, "double": 2, "dual": 2, "three": 3,
+    "thrice": 3, "triple": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+    "九": 9, "十": 10,
+}
+_SMALL = r"a\s+single|single|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}"
+#: Words that may stand between a count and its administrations, but not nouns of people or clause words.
+_ADMIN_FILLER = (
+    r"(?:(?!(?:patients?|subjects?|participants?|cases?|groups?|of|and|or|were|was|received?|had|with|in|the|at|"
+    r"different|increasing|escalating|dose|separate|after|before|post|following|during|within|hours?|days?|weeks?|months?|years?)\b)"
+    r"[\w.-]+\s+)"
+)
+#: A count of administrations: "four IV infusions", "six IT injections", "a single 24-mL intralesional injection",
+#: "one dose", "输注3次".
+INFUSION_COUNT = re.compile(
+    rf"(?<![\w^(.·])(?P<n>{_SMALL})\s+{_ADMIN_FILLER}{{0,3}}?(?:infusions?|injections?|doses?|administrations?|transplantations?"
+    r"|transfusions?|implantations?|applications?|courses)\b(?!\s+(?:sites?|groups?|levels?|cohorts?|arms?|points?))"
+    r"|(?:输注|注射|移植|回输)\s?(?P<ncn>\d+|[一二两三四五六七八九十])\s?次",
+    re.IGNORECASE,
+)
+#: Literals every administration count holds.
+INFUSION_COUNT_ANCHORS = (
+    "infusion", "injection", "dose", "administration", "transplantation", "transfusion", "implantation", "application",
+    "course", "次",
+)
+#: "N times" of giving the cells (several in one sentence add up): "(4 times)", "given three times at 4-week intervals".
+INFUSION_TIMES = re.compile(
+    r"\b(?P<n>twice|thrice|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+times\b"
+    r"(?!\s+(?:higher|lower|more|less|greater|larger|smaller|as|than|the|per|a|daily|weekly|monthly|that|faster|slower)\b)"
+    r"|\b(?:infused|injected|administered|given|transplanted|transfused)\s+(?P<n2>once|twice|thrice)\b(?!\s+(?:a|per|every|daily|weekly)\b)",
+    re.IGNORECASE,
+)
+#: Literals every "N times" holds.
+INFUSION_TIMES_ANCHORS = (" times", "once", "twice", "thrice")
+#: A fixed weekly schedule: "infused weekly for 4 weeks" (4), "twice a week for 4 weeks" (8).
+INFUSION_WEEKLY = re.compile(
+    r"\b(?:(?P<twice>twice)\s+(?:a|per|every)\s+week|weekly|once\s+(?:a|per|every)\s+week|every\s+week)\s+for\s+"
+    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:consecutive\s+)?weeks\b",
+    re.IGNORECASE,
+)
+#: Literals every weekly schedule holds.
+INFUSION_WEEKLY_ANCHORS = ("week",)
+#: Days of administration listed: "on days 0, 7, 14, and 21" (4), "on day 0, 3, and 6" (3).
+INFUSION_DAYS_LIST = re.compile(r"\bon\s+days?\s+(?P<list>\d+(?:\s?,\s?\d+)*(?:\s?,?\s?and\s\d+)|\d+(?:\s?,\s?\d+)+)\b", re.IGNORECASE)
+#: Literals every list of administration days holds.
+INFUSION_DAYS_ANCHORS = ("on day", "On day")
+#: A doubled administration: "a double transplantation" (2), "triple infusion".
+INFUSION_MULTIPLE = re.compile(r"\b(?P<n>double|triple|dual)\s+(?:cell\s+)?(?:transplantations?|infusions?|injections?)\b", re.IGNORECASE)
+
+#: Literals every doubled administration holds.
+INFUSION_MULTIPLE_ANCHORS = ("double", "triple", "dual", "Double", "Triple", "Dual")
+
+#: Follow-up duration units, Chinese included: "months", "wk", "年" (year), "个月" (month).
+FOLLOW_UP_UNIT = r"(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?|个月|月|年|周|天|日)"
+_FU_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: A duration, or a range of one: "six to twelve months", "17 months", "1-year", "3 years", "13-24 months", "3年".
+FOLLOW_UP_DURATION = (
+    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|至){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
+    rf"(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
+)
+_FU = r"follow(?:ed|ing)?[\s-]?up"
+#: Literals of "follow-up" in English and Chinese: the follow-up patterns are matched only around them.
+FOLLOW_UP_ANCHORS = ("ollow", "OLLOW", "随访")
+#: A stated mean or median follow-up, with an optional range: "mean follow-up period of 27 months",
+#: "follow-up for a median of 13 months", "follow-up (median, 17 months; range, 13-24)".
+FOLLOW_UP_SUMMARY = (
+    re.compile(
+        rf"\b(?:median|mean|average)\s+(?:duration\s+of\s+|length\s+of\s+)?{_FU}(?:\s+(?:period|time|duration))?"
+        rf"\s*(?:was|of|:|,|=|lasted)?\s*(?:about\s+|approximately\s+)?{FOLLOW_UP_DURATION}"
+        rf"(?:\s*[(\[,;]\s*range[,:]?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:to|-|–)\s*(?P<hi>\d+(?:\.\d+)?))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b{_FU}\s+(?:for|of|period\s+of)\s+(?:a\s+)?(?:median|mean)\s+(?:of\s+)?{FOLLOW_UP_DURATION}"
+        rf"(?:\s*[(\[,;]\s*range[,:]?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:to|-|–)\s*(?P<hi>\d+(?:\.\d+)?))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b{_FU}\s*[(\[]\s*(?:median|mean)[,:]?\s*{FOLLOW_UP_DURATION}"
+        rf"(?:\s*[;,]\s*range[,:]?\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:to|-|–)\s*(?P<hi>\d+(?:\.\d+)?))?",
+        re.IGNORECASE,
+    ),
+)
+#: A follow-up stated as such: "followed up for six to twelve months", "24 weeks of follow-up",
+#: "52-week follow-up", "followed for therapy assessment for 24 weeks", "随访3年", "3年随访".
+FOLLOW_UP_EXPLICIT = (
+    re.compile(
+        rf"\b{_FU}\s+(?:was\s+|period\s+)?(?:for|over|of|during|lasted|lasting)\s+(?:a\s+period\s+of\s+|up\s+to\s+|at\s+least\s+|about\s+)?"
+        rf"{FOLLOW_UP_DURATION}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\bfollowed\s+(?:[\w-]+\s+){{0,4}}?for\s+(?:up\s+to\s+|at\s+least\s+)?{FOLLOW_UP_DURATION}", re.IGNORECASE),
+    re.compile(rf"(?<![\w.]){FOLLOW_UP_DURATION}\s*(?:of\s+)?(?:clinical\s+)?{_FU}", re.IGNORECASE),
+    re.compile(rf"随访(?:时间)?(?:为|达|至)?\s?{FOLLOW_UP_DURATION}"),
+    re.compile(rf"{FOLLOW_UP_DURATION}(?:的)?随访"),
+)
+#: A study length in its design phrase: "a 20-week clinical trial", "a 12-patient, 6-month, phase 1 trial",
+#: "a 4-year clinical evaluation".
+FOLLOW_UP_DESIGN = re.compile(
+    rf"(?<![\w.])(?P<a>\d+|{_FU_NUMBER})-(?P<u>days?|weeks?|months?|years?)\b,?\s+(?:[\w-]+,?\s+){{0,3}}?"
+    r"(?:trial|study|evaluation|observation|period)\b",
+    re.IGNORECASE,
+)
+#: Literals every study-length phrase holds.
+FOLLOW_UP_DESIGN_ANCHORS = ("-day", "-week", "-month", "-year", "-Day", "-Week", "-Month", "-Year")
+#: The end of observation after the cells: "up to 4 weeks after the infusion", "until 10 months after".
+FOLLOW_UP_UP_TO = re.compile(rf"\b(?:up\s+to|until)\s+{FOLLOW_UP_DURATION}\s+after\b", re.IGNORECASE)
+#: Literals every "up to N after" holds.
+FOLLOW_UP_UP_TO_ANCHORS = ("up to", "Up to", "until", "Until")
+#: A timepoint after the treatment (the latest is the follow-up when nothing better is said):
+#: "12 weeks after cell transplantation", "3 years after UC-MSC cells treatment", "12 months after MSCT".
+FOLLOW_UP_AFTER = re.compile(
+    rf"(?<![\w.]){FOLLOW_UP_DURATION}\s+after\s+(?:the\s+)?(?:first\s+|last\s+|initial\s+|final\s+)?(?:[\w-]+\s+){{0,3}}?"
+    r"(?:treatment|therapy|transplantation|infusion|injection|administration|intervention|implantation|surgery"
+    r"|enrol?lment|randomi[sz]ation|[A-Za-z-]*MSC[A-Za-z]*)\b",
+    re.IGNORECASE,
+)
+#: Literals every "N after treatment" holds.
+FOLLOW_UP_AFTER_ANCHORS = (" after",)

@@ -1,0 +1,313 @@
+"""Concept hits and sentence scope shared by the design and intervention rules.
+
+A ``Hit`` is one vocabulary concept found in the text. Hits come from three
+places, all driven by the vocabulary files:
+
+- the pipeline's ``span_ruler`` (``doc.spans["concepts"]``, phrases on lower-cased tokens);
+- one compiled regex per family over the text, joining the concepts' ``attrs.regex``
+  (compact forms such as "hUC-MSCs" that the tokenizer splits or glues) and their
+  Chinese synonyms (the English tokenizer does not segment Chinese, so phrase
+  matching cannot see "脐带间充质干细胞");
+- abbreviations the text defines: when the long form of "(IT)" holds a concept,
+  every later "IT" is that concept too.
+
+Within a family overlapping hits keep the longest, so "umbilical cord blood" is
+one hit and "randomized controlled trials" (a pseudo concept: other studies)
+shadows "randomized".
+
+``Scope`` splits the text into units (the title, then the sentences) and marks
+background units (under a "Background"/"Introduction" heading) and hedge units
+("further randomized trials are needed"), which name designs and cells that are
+not the study's own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc
+
+from extractor.nlp.vocab import Concept, concept_label, load_vocabulary
+
+CONCEPTS_KEY = "concepts"
+_SCOPE_KEY = "extractor_scope"
+_RULER_KEY = "extractor_concepts_by_label"
+
+#: Where a regex hit may start: not inside a word, except at a capital glued to a lower-case letter where a
+#: copied abstract lost its space ("MethodsClinical data of 28 patients").
+WORD_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))"
+#: Chinese, Japanese and Korean ideographs: a synonym holding one is matched by regex, not by phrase.
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+#: A section heading at the start of the text or after a sentence end, with or without a colon:
+#: "Background:", "METHODS:", "Objective To explore", "MethodsClinical data", "目的 探讨".
+HEADING = re.compile(
+    r"(?:^|(?<=[\s.。:：;]))(?P<name>"
+    r"BACKGROUND(?: AND (?:AIMS?|OBJECTIVES?|PURPOSE))?|Background(?: and (?:[Aa]ims?|[Oo]bjectives?|[Pp]urpose))?"
+    r"|INTRODUCTION|Introduction|CONTEXT|Context|RATIONALE|Rationale"
+    r"|OBJECTIVES?|Objectives?|AIMS?|Aims?|PURPOSE|Purpose|GOALS?"
+    r"|MATERIALS? AND METHODS|Materials? and [Mm]ethods|METHODS?|Methods?|Materials|DESIGN|PATIENTS AND METHODS"
+    r"|RESULTS?(?: AND CONCLUSIONS?)?|Results?(?: and [Cc]onclusions?)?|FINDINGS|Findings"
+    r"|CONCLUSIONS?|Conclusions?|INTERPRETATION|Interpretation"
+    r"|目的|方法|结果|结论|背景)"
+    r"(?=[ \t]*[:：]|[ \t]+[A-Z\u4e00-\u9fff]|[A-Z\u4e00-\u9fff])"
+)
+#: Headings whose section tells what others found, not what this study did: "Background:", "INTRODUCTION".
+BACKGROUND_HEADINGS = frozenset({"background", "introduction", "context", "rationale", "背景"})
+#: A hedge about other or future work: "further randomized trials are needed", "should be explored in
+#: prospective trials" (it must also name a study, see ``HEDGE_STUDY``).
+HEDGE = re.compile(
+    r"\b(?:needed|warranted|required|necessary|should|future|further|larger|will\s+be|merits?|awaits?)\b|需要|有待|进一步",
+    re.IGNORECASE,
+)
+#: Literals every hedge word holds.
+HEDGE_ANCHORS = (
+    "needed", "warranted", "required", "necessary", "hould", "uture", "urther", "arger", "will be", "merit", "await",
+    "需要", "有待", "进一步",
+)
+#: The study word that a hedge must name: "trials", "studies", "research", "randomized", "研究".
+HEDGE_STUDY = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|research|investigations?|explored|confirm\w*|validat\w*|evaluat\w*|randomi[sz]ed"
+    r"|controlled|prospective)\b|研究|试验",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One concept of a vocabulary ``family`` at ``text[start:end]``; ``unit`` indexes ``Scope.units``."""
+
+    start: int
+    end: int
+    id: str
+    family: str
+    unit: int
+    pseudo: bool = False
+    compact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The text cut into units (title first, then sentences) with background and hedge units marked."""
+
+    text: str
+    units: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...]
+    title_units: frozenset[int]
+    background: frozenset[int]
+    hedge: frozenset[int]
+    structured: bool
+    has_cjk: bool
+
+    def unit_of(self, offset: int) -> int:
+        """Index of the unit holding character ``offset``."""
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def unit_text(self, unit: int) -> str:
+        """The text of one unit."""
+        start, end = self.units[unit]
+        return self.text[start:end]
+
+    def is_own(self, unit: int) -> bool:
+        """True for units about this study: not background, not a hedge."""
+        return unit not in self.background and unit not in self.hedge
+
+    def own_matches(self, pattern: re.Pattern, anchors: Iterable[str], **window: int) -> list[re.Match]:
+        """Matches of ``pattern`` around ``anchors`` (see ``anchored``) that start in the study's own units."""
+        return [m for m in anchored(pattern, self.text, anchors, **window) if self.is_own(self.unit_of(m.start()))]
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredRule:
+    """A concept's ``attrs.regex``, run only in small windows around its literal ``anchors``.
+
+    Scanning a whole abstract with a regex that starts with a character class costs
+    as much as tokenizing it; finding a literal anchor ("MSC", "检验") is nearly free,
+    so the regex only looks at the few places that can match.
+    """
+
+    concept_id: str
+    anchors: tuple[str, ...]
+    regex: re.Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMatcher:
+    """What a vocabulary family needs at match time, built once: label, pseudo ids, Chinese phrases, regex rules."""
+
+    name: str
+    label: str
+    pseudo: frozenset[str]
+    cjk_phrases: tuple[tuple[str, str], ...]
+    rules: tuple[AnchoredRule, ...]
+    concepts: tuple[Concept, ...]
+
+    def concept(self, concept_id: str) -> Concept | None:
+        """The concept with ``concept_id``."""
+        return next((c for c in self.concepts if c.id == concept_id), None)
+
+
+#: Characters a regex window reaches on each side of an anchor (compact forms and short phrases fit).
+ANCHOR_WINDOW = 40
+
+
+@cache
+def family_matcher(name: str) -> FamilyMatcher:
+    """Build the matcher of vocabulary ``name`` (cached: once per process)."""
+    concepts = load_vocabulary(name)
+    pseudo = frozenset(c.id for c in concepts if c.attrs.get("pseudo"))
+    phrases = [(p, c.id) for c in concepts for p in dict.fromkeys((c.literal, *c.synonyms)) if CJK.search(p)]
+    rules = tuple(
+        AnchoredRule(c.id, tuple(c.attrs.get("anchors", ())), re.compile(rf"{WORD_START}(?:{c.attrs['regex']})(?![A-Za-z0-9])"))
+        for c in concepts if c.attrs.get("regex")
+    )
+    return FamilyMatcher(name, concept_label(name), pseudo, tuple(phrases), rules, concepts)
+
+
+def anchored(pattern: re.Pattern, text: str, anchors: Iterable[str], *, before: int = 60, after: int = 60) -> list[re.Match]:
+    """Matches of ``pattern`` that hold one of the literal ``anchors``, in text order, without duplicates.
+
+    The pattern runs only in windows around the anchors' occurrences (``before``/``after``
+    characters), so a rare construction costs a substring search, not a regex scan of the text.
+    A window edge is not a word edge, so matches touching a window edge (not the text's) are dropped.
+    """
+    found: dict[tuple[int, int], re.Match] = {}
+    size = len(text)
+    for anchor in anchors:
+        at = text.find(anchor)
+        while at != -1:
+            lo, hi = max(0, at - before), min(size, at + len(anchor) + after)
+            for match in pattern.finditer(text, lo, hi):
+                if match.start() <= at < match.end() and (lo < match.start() or lo == 0) and (match.end() < hi or hi == size):
+                    found.setdefault(match.span(), match)
+            at = text.find(anchor, at + 1)
+    return [found[span] for span in sorted(found)]
+
+
+def _anchored_hits(text: str, rules: Iterable[AnchoredRule]) -> list[tuple[int, int, str, bool]]:
+    """Hits of each rule's regex around its anchors."""
+    return [
+        (m.start(), m.end(), rule.concept_id, True)
+        for rule in rules
+        for m in anchored(rule.regex, text, rule.anchors, before=ANCHOR_WINDOW, after=ANCHOR_WINDOW)
+    ]
+
+
+def _phrase_hits(text: str, phrases: Iterable[tuple[str, str]]) -> list[tuple[int, int, str, bool]]:
+    """Every occurrence of each Chinese phrase (the tokenizer does not segment Chinese)."""
+    found = []
+    for phrase, concept_id in phrases:
+        at = text.find(phrase)
+        while at != -1:
+            found.append((at, at + len(phrase), concept_id, False))
+            at = text.find(phrase, at + 1)
+    return found
+
+
+def doc_scope(doc: Doc) -> Scope:
+    """The ``Scope`` of ``doc``, computed once and kept in ``doc.user_data``."""
+    scope = doc.user_data.get(_SCOPE_KEY)
+    if scope is None:
+        # doc.text joins every token's text: read it once per doc (the pipeline may already have kept it).
+        text = doc.user_data.get("text") or doc.text
+        scope = build_scope(text, [(s.start_char, s.end_char) for s in doc.sents])
+        doc.user_data[_SCOPE_KEY] = scope
+    return scope
+
+
+def build_scope(text: str, sentences: Iterable[tuple[int, int]]) -> Scope:
+    """Cut ``text`` into the title (before the first blank line) and the sentences after it."""
+    title_end = text.find("\n\n")
+    title_end = title_end if 0 < title_end < 600 else 0
+    headings = [(m.start(), m.group("name").split()[0].lower()) for m in HEADING.finditer(text, title_end)]
+    cuts = [position for position, _ in headings]
+    units = [(0, title_end)] if title_end else []
+    for start, end in sentences:
+        start = max(start, title_end)
+        if end > start:
+            units.extend(_split_at(start, end, cuts))
+    first_body = 1 if title_end else 0
+    background = frozenset(
+        i for i, unit in enumerate(units) if i >= first_body and _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS
+    )
+    starts = tuple(s for s, _ in units)
+    hedged = {bisect.bisect_right(starts, m.start()) - 1 for m in anchored(HEDGE, text, HEDGE_ANCHORS, before=12, after=12)}
+    hedge = frozenset(i for i in hedged if i >= 0 and HEDGE_STUDY.search(text, *units[i]))
+    kinds = {name for _, name in headings}
+    has_cjk = not text.isascii() and bool(CJK.search(text))
+    return Scope(text, tuple(units), starts, frozenset({0} if title_end else ()), background, hedge, len(kinds) >= 2, has_cjk)
+
+
+def _split_at(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """A sentence split where a heading opens a new section inside it ("... health.Methods Twenty ...")."""
+    inside = [c for c in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]]
+    bounds = [start, *inside, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _heading_before(headings: list[tuple[int, str]], offset: int) -> str | None:
+    """Name of the last heading at or before ``offset``."""
+    name = None
+    for position, heading in headings:
+        if position > offset:
+            break
+        name = heading
+    return name
+
+
+def family_hits(doc: Doc, name: str) -> list[Hit]:
+    """Every hit of vocabulary family ``name`` in ``doc``, longest per overlap, in text order."""
+    matcher = family_matcher(name)
+    scope = doc_scope(doc)
+    found = list(_ruler_hits(doc).get(matcher.label, ()))
+    found.extend(_anchored_hits(scope.text, matcher.rules))
+    if scope.has_cjk:
+        found.extend(_phrase_hits(scope.text, matcher.cjk_phrases))
+    found.extend(_abbreviation_hits(doc, scope.text, found))
+    return [
+        Hit(s, e, cid, name, scope.unit_of(s), cid in matcher.pseudo, compact)
+        for s, e, cid, compact in _longest(found)
+    ]
+
+
+def _ruler_hits(doc: Doc) -> dict[str, list[tuple[int, int, str, bool]]]:
+    """The span_ruler's concept spans grouped by label, read once per doc and kept in ``doc.user_data``."""
+    grouped = doc.user_data.get(_RULER_KEY)
+    if grouped is None:
+        grouped = {}
+        for span in doc.spans.get(CONCEPTS_KEY, ()):
+            grouped.setdefault(span.label_, []).append((span.start_char, span.end_char, span.id_, False))
+        doc.user_data[_RULER_KEY] = grouped
+    return grouped
+
+
+def _abbreviation_hits(doc: Doc, text: str, found: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Hits for short forms the text defines whose long form holds a hit: "intrathecal (IT)" -> each "IT"."""
+    abbreviations = doc.user_data.get("abbreviations") or {}
+    shorts: dict[str, str] = {}
+    for short, abbreviation in abbreviations.items():
+        inside = [f for f in found if abbreviation.start <= f[0] and f[1] <= abbreviation.end]
+        if inside and not any(f[0] >= abbreviation.end and text[f[0] : f[1]] == short for f in found):
+            shorts[short] = max(inside, key=lambda f: f[1] - f[0])[2]
+    if not shorts:
+        return []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(shorts, key=len, reverse=True))) + r")(?![\w-])")
+    return [(m.start(), m.end(), shorts[m.group(0)], True) for m in pattern.finditer(text)]
+
+
+def _longest(found: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Drop duplicates and hits inside a longer overlapping hit (ties: the earlier one)."""
+    kept: list[tuple[int, int, str, bool]] = []
+    for hit in sorted(set(found), key=lambda f: (-(f[1] - f[0]), f[0])):
+        if all(hit[1] <= k[0] or hit[0] >= k[1] for k in kept):
+            kept.append(hit)
+    return sorted(kept)
+
+
+def own_hits(hits: Iterable[Hit], scope: Scope) -> list[Hit]:
+    """Hits in the study's own units (not background, not hedges), pseudo concepts dropped."""
+    return [h for h in hits if not h.pseudo and scope.is_own(h.unit)]
