@@ -12,6 +12,10 @@ DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECA
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 #: Runs of whitespace, collapsed to one space in record fields.
 SPACES = re.compile(r"\s+")
+#: A wrapped line that ends inside a hyphenated word: "acute-on-", "hUC-" (not a lone dash " -").
+OPEN_HYPHEN = re.compile(r"\w-$")
+#: Words after a suspended hyphen, where the space is real: "2- and 3-year", "pre- or post-".
+SUSPENDED = re.compile(r"^(?:and|or|to|nor|versus|vs\.?)\b", re.IGNORECASE)
 
 #: Language codes used by PubMed/MEDLINE (ISO 639-2) and JATS (ISO 639-1) -> the name the exchange format states.
 LANGUAGES = {
@@ -97,3 +101,19 @@ def page_range(first: str | None, last: str | None) -> str | None:
     if first and last and last != first:
         return f"{first}-{last}"
     return first or last
+
+
+def join_wrapped(previous: str, line: str) -> str:
+    """Join a continuation line to the value before it.
+
+    Exports wrap long values at spaces and, some of them, after hyphens
+    ("acute-on-" / "chronic"); a line ending inside a hyphenated word joins
+    without a space, unless a suspended hyphen is followed by its conjunction
+    ("2-" / "and 3-year").
+    """
+    line = line.strip()
+    if not previous:
+        return line
+    if OPEN_HYPHEN.search(previous) and line and not SUSPENDED.match(line):
+        return previous + line
+    return f"{previous} {line}"

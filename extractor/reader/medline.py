@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from extractor.errors import ReadError
 from extractor.reader.base import Bibliography, RawRecord, ReadFailure, SourceDocument, decode_text, number_records
-from extractor.reader.biblio import clean, inverted_name, language_name, normalize_doi, parse_year
+from extractor.reader.biblio import clean, inverted_name, join_wrapped, language_name, normalize_doi, parse_year
 
 #: A field line: "PMID- 12230038", "TI  - The Bio* toolkits", "FAU - Mangalam, Harry".
 FIELD_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s{0,3}- ?(.*)$")
@@ -51,7 +51,7 @@ def _split_records(text: str) -> Iterator[tuple[list[tuple[str, str]], bytes]]:
             fields.append((match.group(1), match.group(2).strip()))
         elif fields and (cont := CONTINUATION.match(line)):
             tag, value = fields[-1]
-            fields[-1] = (tag, f"{value} {cont.group(1).strip()}".strip())
+            fields[-1] = (tag, join_wrapped(value, cont.group(1)))
         elif not line.strip() and fields:
             yield fields, "\n".join(lines).encode("utf-8")
             fields, lines = [], []
