@@ -47,9 +47,9 @@ _BELOW_100 = rf"(?:(?:{_TENS})(?:[-\s](?:{_UNIT_1_9})\b)?|(?:{_UNIT_1_19}))"
 _BELOW_1000 = rf"(?:(?:{_UNIT_1_9}|a)[-\s]hundred(?:(?:[-\s]|\s+and\s+){_BELOW_100})?|{_BELOW_100})"
 
 #: English number words, e.g. "Forty-five", "twenty one", "one hundred and two", "Two hundred-forty";
-#: not the start of a compound ("one-sided", "two-year").
+#: not part of a compound ("one-sided", "two-year", "two-by-two").
 NUMBER_WORDS_PATTERN = (
-    rf"\b(?:{_BELOW_1000}[-\s]thousand(?:(?:[-\s]|,\s*|\s+and\s+){_BELOW_1000})?|{_BELOW_1000})\b(?!-[a-z])"
+    rf"(?<!-)\b(?:{_BELOW_1000}[-\s]thousand(?:(?:[-\s]|,\s*|\s+and\s+){_BELOW_1000})?|{_BELOW_1000})\b(?!-[a-z])"
 )
 #: Digits with optional thousands separators (comma, thin or plain space between 3-digit groups), e.g.
 #: "1,491", "13 388", "64"; not part of a decimal ("2.5"), a range ("18–64") or a name ("COVID-19", "MMT8").

@@ -57,6 +57,7 @@ TOTAL, ENROL, TREAT, ARMS, WEAK = range(5)
 MODIFIER_STOP = (
     r"of|in|into|on|at|to|for|from|with|without|by|vs|versus|per|were|was|are|is|had|have|has|"
     r"who|whom|which|that|than|the|a|an|but|while|whereas|although|when|where|because|after|before|during|"
+    r"we|they|it|this|these|those|our|their|"
     r"mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|cycles?|doses?|groups?|arms?"
 )
 #: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "19-wk-old"), dotted initials ("U.S."),
@@ -67,8 +68,8 @@ MODIFIER_TEMPLATE = (
     r"(?:(?:type|grade|stage|class|(?-i:[A-Z]{{2,}}))[^\S\n]+\d+|(?:[A-Za-z]\.){{2,}}|[^\W\d][\w/'’+\-]*|\d+[-A-Za-z][\w\-]*)"
     r"|\([^()\n]{{0,40}}\)|,)"
 )
-#: Up to eight modifiers after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
-MODIFIERS_TEMPLATE = r"(?:{modifier},?[^\S\n]+){{0,8}}?"
+#: Up to ten modifiers (comma tokens included) after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
+MODIFIERS_TEMPLATE = r"(?:{modifier},?[^\S\n]+){{0,10}}?"
 #: Just before a number that names rather than counts: "type 1", "grade 3", "phase 2", "n = ", "at least 9".
 NOT_COUNT_BEFORE = re.compile(
     r"(?:\b(?:type|grade|stage|phase|class|day|week|month|year|cohort|group|arm|level|score|version|part|step|"
@@ -105,6 +106,12 @@ CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bwhile|\bwhereas|\bbut|\bwhom|\bwhi
 AMOUNT_AFTER = re.compile(
     r"[\s-]*(?:%|percent|years?|yrs?|months?|mo|weeks?|wks?|days?|hours?|h|minutes?|min|seconds?|mg|g|kg|µg|mcg|"
     r"ml|mL|l|cm|mm|m|times|cycles?|doses?|sessions?|points?|[x×/:]|per\b|to\b|or\b|-fold)",
+    re.IGNORECASE,
+)
+#: A population heading just before a count: "PATIENTS 21 adults ...", "Participants: 120 nurses".
+HEADING_BEFORE = re.compile(
+    r"(?:(?-i:\b(?:PATIENTS|SUBJECTS|PARTICIPANTS|POPULATION|STUDY POPULATION|SAMPLE))\s*:?|"
+    r"\b(?:patients|subjects|participants|study\s+population|sample)\s*:)\s*$",
     re.IGNORECASE,
 )
 #: A stated total just before a count: "A total of", "In total,", "In all,", "Overall,", "All".
@@ -425,13 +432,15 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
     if inner and SCREENED_INNER.search(inner):
         return None
     denominator = bool(NUMERATOR_BEFORE.search(left))
-    if not denominator and grammar.active_before.search(left):
+    if not denominator and (grammar.active_before.search(left) or HEADING_BEFORE.search(left)):
         return TOTAL if re.search(r"total\s+of\s+$", left, re.IGNORECASE) else ENROL
     clause = _clause_after(grammar, ctx, end)
     cls = _verb_class(grammar, clause)
     if cls == "exclude":
         return None
-    if not denominator and cls in (None, "enrol", "treat") and (TOTAL_BEFORE.search(left) or TOTAL_AFTER.match(clause)):
+    if denominator:
+        return ENROL if cls == "enrol" else WEAK  # "989 of 1234 patients enrolled"; "2 of 44 patients receiving X"
+    if cls in (None, "enrol", "treat") and (TOTAL_BEFORE.search(left) or TOTAL_AFTER.match(clause)):
         return TOTAL
     if IN_BEFORE.search(left):
         # "infused in 8 patients" is the study population; "eradicated in 226 subjects assigned to X" an outcome
@@ -439,7 +448,7 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
         return TREAT if study else WEAK
     if cls == "enrol" or (inner and ENROLLED_INNER.search(inner)):
         return ENROL
-    if cls == "treat" or (not denominator and OF_BEFORE.search(left)):
+    if cls == "treat" or OF_BEFORE.search(left):
         return TREAT
     return WEAK
 
@@ -618,11 +627,26 @@ def _candidates(grammar: Grammar, ctx: _Context) -> list[Count]:
     return [*counts, *_coordinated_sums(ctx, counts)]
 
 
+def _arm_sum(ctx: _Context, arms: list[ArmCount]) -> Count:
+    """The arms' sum; tier 1 when the text states the same number elsewhere ("cohort 1, n = 5; cohort 2,
+    n = 5; cohort 3, n = 5" ... "13 out of 15 patients"), so two independent statements agree on it."""
+    total = sum(a.n for a in arms)
+    corroborated = any(
+        parse_number(ctx.text[start:end]) == total
+        and _is_count(ctx, start, end, total)
+        and not AMOUNT_AFTER.match(ctx.text, end)
+        and not any(a.start <= start < a.end for a in arms)
+        for start, end in ctx.numbers
+    )
+    return Count(total, arms[0].start, arms[-1].end, ENROL if corroborated else ARMS,
+                 "arm_sum_corroborated" if corroborated else "arm_sum")
+
+
 def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, review: bool) -> Count | None:
     """The best count: lowest tier, then earliest; a coordinated sum beats its parts; the arms' sum as fallback."""
     counts = _candidates(grammar, ctx)
     if len(arms) >= 2:
-        counts.append(Count(sum(a.n for a in arms), arms[0].start, arms[-1].end, ARMS, "arm_sum"))
+        counts.append(_arm_sum(ctx, arms))
     if review:
         counts = [c for c in counts if c.tier == TOTAL]
     if not counts:
