@@ -50,12 +50,17 @@ from extractor.nlp.patterns import (
     VALUE_PAREN_INTERVAL,
     VALUE_RANGE,
 )
+from extractor.nlp.sentences import sentence_spans
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 
 #: A bare number standing alone (not inside a word like "IL-6", "MMT8", "COVID-19").
 BARE_NUMBER = re.compile(
     rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w/^]|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-[A-Za-z])"
 )
+#: Any digit: sentences without one hold no values.
+DIGIT = re.compile(r"\d")
+#: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
+BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|versus|compared|against")
 #: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
 CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
 #: The nearest statistic cue before a bare number decides mean or median.
@@ -94,9 +99,12 @@ MEASURE_TAIL = re.compile(
     re.IGNORECASE,
 )
 #: "... and DAS28 changes were": a new subject inside a clause (after "and" or a p-value).
+_WORD = r"[^\s,;()\[\]]+"
+_BRACKETED = r"[(\[][^()\[\]]*[)\]]"
+#: "... and DAS28 changes were": a new subject inside a clause (after "and", "," or ";").
+#: Words are separated by spaces and brackets open a group, so the match is linear (no backtracking blow-up).
 NEW_SUBJECT = re.compile(
-    r"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?(?:[^\s,;()\[\]]+|[(\[][^()\[\]]*[)\]])"
-    r"(?:\s*(?:[^\s,;()\[\]]+|[(\[][^()\[\]]*[)\]])){0,8}?)\s*"
+    rf"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}){{0,8}}?)\s*"
     r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
     re.IGNORECASE,
 )
@@ -158,9 +166,20 @@ def p_float(text: str) -> float | None:
 # --- 1. mentions ------------------------------------------------------------------
 
 
-def find_mentions(text: str, start: int, end: int) -> list[Mention]:
-    """Numeric outcome expressions in ``text[start:end]``, in order, non-overlapping."""
-    taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)]
+def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] | None = None) -> list[Mention]:
+    """Numeric outcome expressions in ``text[start:end]``, in order, non-overlapping.
+
+    Each pattern runs only when the sentence holds the literal it needs ("±", "CI",
+    "%", "range"...): Python's ``re`` scans patterns that open with an optional
+    sign slowly, and most sentences of an abstract hold no statistic at all.
+    """
+    sentence = text[start:end]
+    if not DIGIT.search(sentence):
+        return []
+    lower = sentence.lower()
+    if timepoints is None:
+        timepoints = find_timepoints(text, start, end)
+    taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)] if "p" in lower else []
     mentions: list[Mention] = []
 
     def claim(mention: Mention) -> None:
@@ -171,28 +190,34 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             taken.append((mention.start, mention.end))
             mentions.append(mention)
 
-    for mention in _spread_mentions(text, start, end):
+    for mention in _spread_mentions(text, start, end, lower):
         claim(mention)
-    for mention in _interval_mentions(text, start, end):
+    for mention in _interval_mentions(text, start, end, lower):
         claim(mention)
-    # the "95%" of "95% CI" is never a percentage
-    taken += [(m.start(), m.end()) for m in CI_LEVEL.finditer(text, start, end)]
-    for mention in _percent_mentions(text, start, end):
-        claim(mention)
-    for mention in _bare_mean_mentions(text, start, end, taken):
-        claim(mention)
+    if "%" in sentence:
+        # the "95%" of "95% CI" is never a percentage
+        taken += [(m.start(), m.end()) for m in CI_LEVEL.finditer(text, start, end)]
+        for mention in _percent_mentions(text, start, end):
+            claim(mention)
+    if BARE_CUES.search(lower):
+        for mention in _bare_mean_mentions(text, start, end, taken, timepoints):
+            claim(mention)
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _spread_mentions(text: str, start: int, end: int):
+def _spread_mentions(text: str, start: int, end: int, lower: str):
     sentence = text[start:end]
+    has_sd = any(k in lower for k in ("sd", "se", "s.d", "s.e", "standard"))
+    has_pm = any(k in sentence for k in ("±", "+/", "+-"))
+    if not (has_sd or has_pm):
+        return
     se_named = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard errors?)\b", sentence)
     sd_named = re.search(r"\b(?:SD|S\.D\.|standard deviations?)\b", sentence)
-    for match in MEAN_SD_PAREN.finditer(text, start, end):
+    for match in MEAN_SD_PAREN.finditer(text, start, end) if has_sd else ():
         kind = match.group("kind").lower()
         statistic = "mean_se" if kind.startswith(("se", "s.e", "standard error")) else "mean_sd"
         yield _mention(match, statistic, "mean_sd_paren", spread=to_float(match.group("spread")))
-    for match in MEAN_PM.finditer(text, start, end):
+    for match in MEAN_PM.finditer(text, start, end) if has_pm else ():
         statistic = "mean_se" if se_named and not sd_named else "mean_sd"
         mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
         if match.group("unit1") or match.group("unit2"):
@@ -200,8 +225,9 @@ def _spread_mentions(text: str, start: int, end: int):
         yield mention
 
 
-def _interval_mentions(text: str, start: int, end: int):
-    for match in VALUE_CI.finditer(text, start, end):
+def _interval_mentions(text: str, start: int, end: int, lower: str):
+    has_ci = "ci" in lower or "confidence" in lower
+    for match in VALUE_CI.finditer(text, start, end) if has_ci else ():
         before = text[max(start, match.start() - 60) : match.start()]
         if MEDIAN_CUE.search(before):
             statistic = "median"
@@ -210,10 +236,14 @@ def _interval_mentions(text: str, start: int, end: int):
         else:
             statistic = "mean_ci"
         yield _interval(match, statistic, "value_ci")
-    for match in VALUE_IQR.finditer(text, start, end):
-        yield _interval(match, "median_iqr", "value_iqr")
-    for match in VALUE_RANGE.finditer(text, start, end):
-        yield _interval(match, "median_range", "value_range")
+    if "iqr" in lower or "interquartile" in lower or "q1" in lower:
+        for match in VALUE_IQR.finditer(text, start, end):
+            yield _interval(match, "median_iqr", "value_iqr")
+    if "range" in lower:
+        for match in VALUE_RANGE.finditer(text, start, end):
+            yield _interval(match, "median_range", "value_range")
+    if not IQR_CONTEXT.search(text, max(0, start - 600), end):
+        return
     for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
         before = text[max(start, match.start() - 40) : match.start()]
         low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
@@ -260,9 +290,8 @@ def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
     return after and None
 
 
-def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]]):
+def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]], timepoints: list[Timepoint]):
     """Bare numbers read as means: after a mean cue in the clause, or in "a vs b" comparisons."""
-    timepoints = find_timepoints(text, start, end)
     blocked = taken + [(tp.start, tp.end) for tp in timepoints]
     numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
                if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
@@ -329,10 +358,10 @@ def _gap_cost(gap: str) -> int:
     return len(GAP_FILLER.sub("", gap))
 
 
-def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], context: Timepoint | None) -> Timepoint | None:
+def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], context: Timepoint | None,
+                      timepoints: list[Timepoint]) -> Timepoint | None:
     """Give each mention its timepoint; return the context timepoint for the next sentences."""
-    timepoints = [tp for tp in find_timepoints(text, start, end)
-                  if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
+    timepoints = [tp for tp in timepoints if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
     context = _opening_timepoint(text, start, timepoints, mentions) or context
     pairs = []
     for tp in timepoints:
@@ -593,6 +622,18 @@ def _split_measures(phrase: str, run: list[Mention], sentence: str) -> list[str]
     return [head + part for part in parts]
 
 
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    """Replace the first whole-word occurrence of ``word`` (string search, no regex compile per word)."""
+    position = text.find(word)
+    while position != -1:
+        before = text[position - 1] if position else " "
+        after = text[position + len(word)] if position + len(word) < len(text) else " "
+        if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):
+            return text[:position] + replacement + text[position + len(word) :]
+        position = text.find(word, position + 1)
+    return text
+
+
 def _expand(measure: str, abbreviations: dict[str, Abbreviation]) -> tuple[str, list[str]]:
     """Replace defined short forms by their long forms; keep the originals as aliases."""
     aliases: list[str] = []
@@ -600,7 +641,7 @@ def _expand(measure: str, abbreviations: dict[str, Abbreviation]) -> tuple[str, 
     for word in re.findall(r"[\w\-/%+]+", measure):
         abbreviation = abbreviations.get(word)
         if abbreviation and abbreviation.long.lower() not in expanded.lower():
-            expanded = re.sub(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", abbreviation.long, expanded, count=1)
+            expanded = _replace_word(expanded, word, abbreviation.long)
             aliases.append(word)
     if expanded != measure:
         aliases.insert(0, measure)
@@ -617,8 +658,7 @@ def assign_units_and_n(text: str, start: int, end: int, mentions: list[Mention])
             unit = UNIT.match(text, mention.end, min(end, mention.end + 20))
             if unit and not re.match(r"\s*(?:to|and|vs)\b", text[mention.end : mention.end + 5]):
                 mention.unit = re.sub(r"\s+", "", unit.group("unit"))
-    counts = [m for m in N_EQUALS.finditer(text, start, end)
-              if not re.search(r"(?:group|arm|cohort|\w+)\s*$", text[max(start, m.start() - 2) : m.start()]) or True]
+    counts = list(N_EQUALS.finditer(text, start, end)) if "n" in text[start:end].lower() else []
     if len(counts) == 1:
         group_before = re.search(r"\b(?:group|arm|cohort|placebo|control)\s*$", text[max(start, counts[0].start() - 20) : counts[0].start()], re.I)
         if not group_before:
@@ -679,7 +719,7 @@ def _value_dict(text: str, mention: Mention) -> dict:
 
 def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
     """Every numeric outcome value in ``doc``, grouped by measure, each with its evidence span."""
-    text = doc.text
+    text = doc.user_data.get("text") or doc.text
     abbreviations = doc.user_data.get("abbreviations", {})
     context: Timepoint | None = None
     measure: str | None = None
@@ -687,11 +727,12 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
     for start, end in _sentences(doc):
         if "\n\n" in text[start:end]:
             context = None
-        found = find_mentions(text, start, end)
+        timepoints = find_timepoints(text, start, end)
+        found = find_mentions(text, start, end, timepoints)
         if not found:
-            context = _opening_context(text, start, end) or context
+            context = _opening_timepoint(text, start, timepoints, []) or context
             continue
-        context = assign_timepoints(text, start, end, found, context)
+        context = assign_timepoints(text, start, end, found, context, timepoints)
         assign_p_values(text, start, end, found)
         assign_units_and_n(text, start, end, found)
         measure = assign_measures(text, start, found, abbreviations, measure)
@@ -707,18 +748,14 @@ NOT_A_BREAK = re.compile(r"(?:\b(?:St|Dr|Mr|Ms|Mrs|vs|al|No|Fig|Ref|approx)|\b[A
 
 def _sentences(doc: Doc):
     """Sentence spans of ``doc``, with run-together sentences split."""
-    text = doc.text
-    for sent in doc.sents:
-        start = sent.start_char
-        for match in RUN_ON_BREAK.finditer(text, sent.start_char, sent.end_char):
-            if NOT_A_BREAK.search(text[max(sent.start_char, match.start() - 8) : match.start()]):
-                continue
-            if match.end() > start:
-                yield start, match.end()
-                start = match.end()
-        yield start, sent.end_char
-
-
-def _opening_context(text: str, start: int, end: int) -> Timepoint | None:
-    timepoints = find_timepoints(text, start, end)
-    return _opening_timepoint(text, start, timepoints, []) if timepoints else None
+    text = doc.user_data.get("text") or doc.text
+    for sent_start, sent_end in sentence_spans(doc):
+        start = sent_start
+        if "." in text[sent_start:sent_end] or "(" in text[sent_start:sent_end]:
+            for match in RUN_ON_BREAK.finditer(text, sent_start, sent_end):
+                if NOT_A_BREAK.search(text[max(sent_start, match.start() - 8) : match.start()]):
+                    continue
+                if match.end() > start:
+                    yield start, match.end()
+                    start = match.end()
+        yield start, sent_end

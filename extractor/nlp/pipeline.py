@@ -27,10 +27,12 @@ CONCEPTS_KEY = "concepts"
 
 @Language.factory("extractor_abbreviations")
 def make_abbreviations(nlp: Language, name: str):
-    """Store ``{short: Abbreviation}`` of the doc's definitions in ``doc.user_data["abbreviations"]``."""
+    """Store the doc's text and ``{short: Abbreviation}`` of its definitions in ``doc.user_data``."""
 
     def annotate(doc: Doc) -> Doc:
-        doc.user_data["abbreviations"] = find_abbreviations(doc.text)
+        text = doc.text  # a property that joins every token: keep it for the extractors
+        doc.user_data["text"] = text
+        doc.user_data["abbreviations"] = find_abbreviations(text)
         return doc
 
     return annotate

@@ -31,6 +31,11 @@ NOT_TIMEPOINT_BEFORE = re.compile(
 NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|duration|earlier|prior|ago|course|regimen|period)\b", re.IGNORECASE)
 
 
+#: Cheap gates: a time unit or a baseline word must be present before the patterns run.
+TIME_WORD = re.compile(r"(?i)hour|\bhrs?\b|day|week|\bwks?\b|month|\bmos?\b|year|\byrs?\b|\d\s?[hd]\b")
+BASELINE_WORD = re.compile(r"(?i)baseline|before|pre|\bat\s+(?:entry|enrol|admission|inclusion)")
+
+
 @dataclass(frozen=True, slots=True)
 class Timepoint:
     """A timepoint phrase at ``text[start:end]``: normalised label ("2 weeks") and days."""
@@ -78,6 +83,11 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
     """Every timepoint in ``text[start:end]``, in order, non-overlapping, offsets into ``text``."""
     end = len(text) if end is None else end
     found: list[Timepoint] = []
+    window = text[start:end]
+    has_unit = TIME_WORD.search(window) is not None
+    has_baseline = BASELINE_WORD.search(window) is not None
+    if not (has_unit or has_baseline):
+        return found
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:
@@ -88,7 +98,7 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
         after = text[match.end() : match.end() + 12]
         return not NOT_TIMEPOINT_BEFORE.search(before) and not NOT_TIMEPOINT_AFTER.match(after)
 
-    for match in TIMEPOINT_LIST.finditer(text, start, end):
+    for match in TIMEPOINT_LIST.finditer(text, start, end) if has_unit else ():
         if not keep(match):
             continue
         for amount in re.finditer(r"\d+", match.group("amounts")):
@@ -97,7 +107,7 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
             if tp:
                 found.append(tp)
         taken.append((match.start(), match.end()))
-    for pattern in (TIMEPOINT_ORDINAL, TIMEPOINT_UNIT_FIRST, TIMEPOINT_AMOUNT):
+    for pattern in (TIMEPOINT_ORDINAL, TIMEPOINT_UNIT_FIRST, TIMEPOINT_AMOUNT) if has_unit else ():
         for match in pattern.finditer(text, start, end):
             if not free(match.start(), match.end()) or not keep(match):
                 continue
@@ -106,7 +116,7 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
             if tp:
                 found.append(tp)
                 taken.append((match.start(), match.end()))
-    for match in BASELINE.finditer(text, start, end):
+    for match in BASELINE.finditer(text, start, end) if has_baseline else ():
         if free(match.start(), match.end()):
             found.append(Timepoint(match.start(), match.end(), "baseline", 0))
             taken.append((match.start(), match.end()))
