@@ -16,7 +16,7 @@ one hit and "randomized controlled trials" (a pseudo concept: other studies)
 shadows "randomized".
 
 ``Scope`` splits the text into units (the title, then the sentences) and marks
-background units (under a "Background"/"Introduction" heading) and hedge units
+background units (under a "Background"/"Introduction" heading) and hedge spans
 ("further randomized trials are needed"), which name designs and cells that are
 not the study's own.
 """
@@ -58,6 +58,13 @@ HEADING = re.compile(
 )
 #: Headings whose section tells what others found, not what this study did: "Background:", "INTRODUCTION".
 BACKGROUND_HEADINGS = frozenset({"background", "introduction", "context", "rationale", "背景"})
+#: A sentence where the text speaks of itself; under a Background heading it still reports this study
+#: ("BACKGROUND ... We conducted a randomized trial", "The aim of this study was ...").
+SELF_REFERENCE = re.compile(
+    r"\b(?:we|our|here(?:in)?|aimed?|aims|objectives?|purpose)\b"
+    r"|\b(?:this|the present|the current)\s+(?:\w+\s+)?(?:study|trial|paper|article|report|work|analysis|review)\b|本研究|本文",
+    re.IGNORECASE,
+)
 #: A hedge about other or future work: "further randomized trials are needed", "should be explored in
 #: prospective trials" (it must also name a study, see ``HEDGE_STUDY``).
 HEDGE = re.compile(
@@ -69,6 +76,10 @@ HEDGE_ANCHORS = (
     "needed", "warranted", "required", "necessary", "hould", "uture", "urther", "arger", "will be", "merit", "await",
     "需要", "有待", "进一步",
 )
+#: Most characters between a hedge word and its study word: "trials are needed", "should be further explored".
+HEDGE_PAIR_GAP = 40
+#: Characters a hedge reaches beyond the pair (within the unit): the rest of its clause, "prospective randomized".
+HEDGE_REACH = 70
 #: The study word that a hedge must name: "trials", "studies", "research", "randomized", "研究".
 HEDGE_STUDY = re.compile(
     r"\b(?:trials?|stud(?:y|ies)|research|investigations?|explored|confirm\w*|validat\w*|evaluat\w*|randomi[sz]ed"
@@ -92,14 +103,18 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """The text cut into units (title first, then sentences) with background and hedge units marked."""
+    """The text cut into units (title first, then sentences), background units and hedge spans marked.
+
+    A hedge span reaches ``HEDGE_REACH`` characters around a hedge word and its study word within
+    their unit, so an abstract without sentence punctuation (one long unit) loses a clause, not the text.
+    """
 
     text: str
     units: tuple[tuple[int, int], ...]
     starts: tuple[int, ...]
     title_units: frozenset[int]
     background: frozenset[int]
-    hedge: frozenset[int]
+    hedge: tuple[tuple[int, int], ...]
     structured: bool
     has_cjk: bool
 
@@ -112,13 +127,17 @@ class Scope:
         start, end = self.units[unit]
         return self.text[start:end]
 
-    def is_own(self, unit: int) -> bool:
-        """True for units about this study: not background, not a hedge."""
-        return unit not in self.background and unit not in self.hedge
+    def hedged(self, offset: int) -> bool:
+        """True when ``offset`` is inside a hedge about other or future work."""
+        return any(start <= offset < end for start, end in self.hedge)
+
+    def own(self, offset: int) -> bool:
+        """True when ``offset`` speaks of this study: not in the background, not in a hedge."""
+        return self.unit_of(offset) not in self.background and not self.hedged(offset)
 
     def own_matches(self, pattern: re.Pattern, anchors: Iterable[str], **window: int) -> list[re.Match]:
-        """Matches of ``pattern`` around ``anchors`` (see ``anchored``) that start in the study's own units."""
-        return [m for m in anchored(pattern, self.text, anchors, **window) if self.is_own(self.unit_of(m.start()))]
+        """Matches of ``pattern`` around ``anchors`` (see ``anchored``) that start where the text speaks of this study."""
+        return [m for m in anchored(pattern, self.text, anchors, **window) if self.own(m.start())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,14 +251,30 @@ def build_scope(text: str, sentences: Iterable[tuple[int, int]]) -> Scope:
             units.extend(_split_at(start, end, cuts))
     first_body = 1 if title_end else 0
     background = frozenset(
-        i for i, unit in enumerate(units) if i >= first_body and _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS
+        i for i, unit in enumerate(units)
+        if i >= first_body and _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS and not SELF_REFERENCE.search(text, *unit)
     )
     starts = tuple(s for s, _ in units)
-    hedged = {bisect.bisect_right(starts, m.start()) - 1 for m in anchored(HEDGE, text, HEDGE_ANCHORS, before=12, after=12)}
-    hedge = frozenset(i for i in hedged if i >= 0 and HEDGE_STUDY.search(text, *units[i]))
+    hedge = tuple(_hedge_spans(text, units, starts))
     kinds = {name for _, name in headings}
     has_cjk = not text.isascii() and bool(CJK.search(text))
     return Scope(text, tuple(units), starts, frozenset({0} if title_end else ()), background, hedge, len(kinds) >= 2, has_cjk)
+
+
+def _hedge_spans(text: str, units: list[tuple[int, int]], starts: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Spans around a hedge word and the study word next to it ("further trials are needed"), in their unit."""
+    spans = []
+    for match in anchored(HEDGE, text, HEDGE_ANCHORS, before=12, after=12):
+        unit = bisect.bisect_right(starts, match.start()) - 1
+        if unit < 0:
+            continue
+        near = max(units[unit][0], match.start() - HEDGE_PAIR_GAP), min(units[unit][1], match.end() + HEDGE_PAIR_GAP)
+        study = HEDGE_STUDY.search(text, *near)
+        if study:
+            start = max(units[unit][0], min(match.start(), study.start()) - HEDGE_REACH)
+            end = min(units[unit][1], max(match.end(), study.end()) + HEDGE_REACH)
+            spans.append((start, end))
+    return spans
 
 
 def _split_at(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
@@ -309,5 +344,5 @@ def _longest(found: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, st
 
 
 def own_hits(hits: Iterable[Hit], scope: Scope) -> list[Hit]:
-    """Hits in the study's own units (not background, not hedges), pseudo concepts dropped."""
-    return [h for h in hits if not h.pseudo and scope.is_own(h.unit)]
+    """Hits where the text speaks of this study (not background, not hedges), pseudo concepts dropped."""
+    return [h for h in hits if not h.pseudo and scope.own(h.start)]

@@ -8,8 +8,9 @@ the type in a fixed order, the first rule that holds winning:
 1. a review: meta-analysis > systematic review > narrative review (in the
    title, or where the text speaks of itself or searched databases);
 2. preclinical: animals or in vitro work and no patients;
-3. case report (one patient), case-control, cross-sectional, when named;
-4. rct: randomisation of participants (dose arms count as the comparator);
+3. rct: randomisation of participants (dose arms count as the comparator), or a double-blind
+   comparison with a control or crossover (masking both sides needs allocation by the investigators);
+4. case report (one patient), case-control, cross-sectional, when named;
 5. a concurrent control: cohort when the text reads as observational (clinical
    data, records, prognosis analysis, retrospective), else non-randomized controlled;
 6. observational with groups (responders vs non-responders): cohort;
@@ -151,7 +152,7 @@ def _cues(hits: list[Hit], scope: Scope) -> Cues:
     """Design cue hits of the study's own units, pseudo cues dropped, grouped by id."""
     grouped: dict[str, list[Hit]] = {}
     for hit in hits:
-        if not hit.pseudo and scope.is_own(hit.unit):
+        if not hit.pseudo and scope.own(hit.start):
             grouped.setdefault(hit.id, []).append(hit)
     return Cues(grouped, scope)
 
@@ -161,7 +162,7 @@ def _cues(hits: list[Hit], scope: Scope) -> Cues:
 
 def classify(cues: Cues) -> tuple[str | None, list[Hit]]:
     """The design type and the cue hits that decided it (see the module docstring for the order)."""
-    for rule in (_review, _preclinical, _named_observational, _randomized_trial, _controlled_study, _uncontrolled_study):
+    for rule in (_review, _preclinical, _randomized_trial, _named_observational, _controlled_study, _uncontrolled_study):
         decided = rule(cues)
         if decided is not None:
             return decided
@@ -196,7 +197,7 @@ def _preclinical(cues: Cues) -> tuple[str, list[Hit]] | None:
 
 def _named_observational(cues: Cues) -> tuple[str, list[Hit]] | None:
     """case_report (one patient), case_control or cross_sectional when the text names it."""
-    if cues.has("case_report") and not cues.has("randomized") and _participant_total(cues.scope) <= 1:
+    if cues.has("case_report") and _participant_total(cues.scope) <= 1:
         return "case_report", cues.first("case_report")
     if cues.has("case_control"):
         return "case_control", cues.first("case_control")
@@ -206,9 +207,14 @@ def _named_observational(cues: Cues) -> tuple[str, list[Hit]] | None:
 
 
 def _randomized_trial(cues: Cues) -> tuple[str, list[Hit]] | None:
-    """rct: participants randomised (the arms, placebo or dose, are the comparator)."""
+    """rct: participants randomised (the arms, placebo or dose, are the comparator); a double- or
+    triple-blind comparison with a control or a crossover, which only allocation by chance allows."""
     if cues.has("randomized"):
         return "rct", cues.first("randomized") + cues.first("control")
+    masked = cues.first("blind_double", "blind_triple")
+    compared = cues.first("control", "crossover")
+    if masked and compared and not cues.has("non_randomized", "observational", "retrospective"):
+        return "rct", masked + compared
     return None
 
 
@@ -331,7 +337,7 @@ def _tests(hits: list[Hit], scope: Scope) -> list[tuple[str, Hit]]:
     matcher = family_matcher("statistical_tests")
     named = []
     for hit in hits:
-        if hit.pseudo or hit.unit in scope.hedge:
+        if hit.pseudo or scope.hedged(hit.start):
             continue
         quote = scope.text[hit.start : hit.end]
         concept = matcher.concept(hit.id)

@@ -127,7 +127,7 @@ def _therapy_types(hits: list[Hit], scope: Scope) -> list[Hit]:
     text = scope.text
     return [
         h for h in hits
-        if not h.pseudo and h.unit not in scope.hedge
+        if not h.pseudo and not scope.hedged(h.start)
         and not (h.id != "msc" and SETTING_BEFORE.search(text, max(0, h.start - 60), h.start))
     ]
 
@@ -136,7 +136,7 @@ def _attached_sources(sources: list[Hit], types: list[Hit], scope: Scope) -> lis
     """Source hits attached to a cell-type hit, re-read through the type's ``source_map``, own units first."""
     kept: list[Hit] = []
     for source in sources:
-        if source.pseudo or source.unit in scope.hedge:
+        if source.pseudo or scope.hedged(source.start):
             continue
         cell = source if source.compact else _attached_cell(source, types, scope)
         if cell is None:
@@ -179,7 +179,7 @@ def _source_map(cell: Hit) -> dict[str, str]:
 def _donor(cues: list[Hit], types: list[Hit], setting: list[Hit], sources: list[Hit], scope: Scope) -> list[Hit | str]:
     """The donor evidence that decides: cues attached to the therapy cells, else free cues (not attached to
     a setting such as "allogeneic HSCT"), else the donor the sources imply; background only as a last resort."""
-    usable = [c for c in cues if not c.pseudo and c.unit not in scope.hedge]
+    usable = [c for c in cues if not c.pseudo and not scope.hedged(c.start)]
     own = [c for c in usable if c.unit not in scope.background]
     background = [c for c in usable if c.unit in scope.background]
     for tier in (own, background):
@@ -217,7 +217,7 @@ def _routes(hits: list[Hit], scope: Scope, cells: list[Hit]) -> list[Hit]:
     cell_units = {h.unit for h in cells if not h.pseudo}
     kept = [
         h for h in hits
-        if not h.pseudo and h.unit not in scope.hedge
+        if not h.pseudo and not scope.hedged(h.start)
         and (h.unit in cell_units or CELL_CONTEXT.search(scope.unit_text(h.unit)))
     ]
     return _own_first(kept, scope)
@@ -230,14 +230,13 @@ def find_doses(scope: Scope, types: list[Hit]) -> list[tuple[float, str, tuple[i
     """Cell doses as (value, unit, (start, end)), one per distinct dose level, own units first."""
     atoms: dict[int, list[re.Match]] = {}
     for atom in anchored(DOSE_ATOM, scope.text, DOSE_ANCHORS, before=40, after=20):
-        if _multiplier(atom) is not None:
+        if _multiplier(atom) is not None and not scope.hedged(atom.start()):
             atoms.setdefault(scope.unit_of(atom.start()), []).append(atom)
     own: list[tuple[float, str, tuple[int, int]]] = []
     background: list[tuple[float, str, tuple[int, int]]] = []
     for unit_index, unit_atoms in atoms.items():
-        if unit_index not in scope.hedge:
-            found = _unit_doses(scope, unit_index, unit_atoms, types)
-            (background if unit_index in scope.background else own).extend(found)
+        found = _unit_doses(scope, unit_index, unit_atoms, types)
+        (background if unit_index in scope.background else own).extend(found)
     seen: set[tuple[float, str]] = set()
     result = []
     for value, unit, span in own or background:
@@ -334,7 +333,7 @@ def count_infusions(scope: Scope, route_units: set[int] = frozenset()) -> tuple[
         counts = [
             count for unit in tier if unit in by_unit
             and (unit in route_units or ADMIN_CONTEXT.search(scope.text, *scope.units[unit]))
-            for count in by_unit[unit]
+            for count in by_unit[unit] if not scope.hedged(count[1][0])
         ]
         if counts:
             distinct = {n for n, _ in counts}
@@ -343,8 +342,8 @@ def count_infusions(scope: Scope, route_units: set[int] = frozenset()) -> tuple[
 
 
 def _own_units(scope: Scope) -> list[int]:
-    """Indexes of the units about the study itself."""
-    return [i for i in range(len(scope.units)) if scope.is_own(i)]
+    """Indexes of the units outside the background."""
+    return [i for i in range(len(scope.units)) if i not in scope.background]
 
 
 def _counts_by_unit(scope: Scope) -> dict[int, list[tuple[int, tuple[int, int]]]]:
