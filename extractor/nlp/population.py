@@ -100,6 +100,8 @@ ENROLLED_INNER = re.compile(r"\b(?:enrolled|randomi[sz]ed|recruited|included)\b"
 PART_AFTER = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
 #: A count added to the next one: "191 + 191 patients".
 PLUS_BEFORE = re.compile(rf"(?P<a>{COUNT_PATTERN})\s*\+\s*$")
+#: Another count right after a group label: ", and 439 to the control group".
+NEXT_COUNT = re.compile(rf"\s*[,;]?\s*(?:and\s+|while\s+|whereas\s+)?(?:{COUNT_PATTERN})\b", re.IGNORECASE)
 #: What opens a new clause just before a number: "…, 14 withdrew", "… and 60 were", "of whom 12".
 CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bwhile|\bwhereas|\bbut|\bwhom|\bwhich|\bthese)\s*$", re.IGNORECASE)
 #: Words after a number that make it an amount rather than a count, for cutting clauses: "47 years", "20 mg".
@@ -207,6 +209,7 @@ class ArmCount:
     n: int
     start: int
     end: int
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +280,11 @@ def _grammar() -> Grammar:
             r"up\s+to\s+)?$",
             re.IGNORECASE,
         ),
-        # "20 in cohort A", "212 in test group", "171 on tamoxifen alone", "8 patients in the treatment group"
+        # "20 in cohort A", "212 in test group", "171 on tamoxifen alone", "8 patients in the treatment group",
+        # "440 women were allocated to the intervention group"
         arm_count=re.compile(
-            rf"{number}[^\S\n]+(?:(?:{nouns})[^\S\n]+)?(?:were[^\S\n]+)?(?:in|to|on|into)[^\S\n]+(?:the[^\S\n]+)?"
+            rf"{number}[^\S\n]+(?:(?:{nouns})[^\S\n]+)?(?:were[^\S\n]+)?"
+            r"(?P<verb>(?:(?:randomly|randomi[sz]ed|assigned|allocated|were)[^\S\n]+)*)(?:in|to|on|into)[^\S\n]+(?:the[^\S\n]+)?"
             r"(?P<label>(?:(?!(?:and|or|with|at|after|before|who|were|was)\b)[\w/'’+.×^\-]+[^\S\n]*){1,5}?)"
             r"(?=\s*(?:[,;()\]]|and\b|or\b|$|\.\s))",
             re.IGNORECASE,
@@ -492,8 +497,19 @@ def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, r
 
 def _arm_phrase_after(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
     """Whether a count noun is followed by the group it belongs to: "8 patients in the treatment group"."""
-    arm = grammar.arm_count.match(ctx.text, m.start())
-    return arm is not None and bool(GROUP_WORD.search(arm.group("label")))
+    return _arm_match(grammar, ctx, m.start()) is not None
+
+
+def _arm_match(grammar: Grammar, ctx: _Context, start: int) -> re.Match | None:
+    """A group count at ``start``: "20 in cohort A"; with a verb ("440 women were allocated to the
+    intervention group") only when another count follows ("... and 439 to the control group"), since
+    "191 patients were randomised to intervention or control" is the whole sample."""
+    arm = grammar.arm_count.match(ctx.text, start)
+    if arm is None or not GROUP_WORD.search(arm.group("label")):
+        return None
+    if arm.group("verb") and not NEXT_COUNT.match(ctx.text, arm.end()):
+        return None
+    return arm
 
 
 def _noun_starts_sentence(text: str, start: int, end: int) -> bool:
@@ -515,7 +531,7 @@ def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
             continue
         if (1900 <= value <= 2099 and not mods) or SCREENED_INNER.search(mods) or _in_parentheses(ctx, m.start()):
             continue
-        if PART_AFTER.match(ctx.text, m.end("n")):
+        if PART_AFTER.match(ctx.text, m.end("n")) or PLUS_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start()):
             continue
         left = ctx.left(m.start())
         if NUMERATOR_BEFORE.search(left):
@@ -628,23 +644,29 @@ def _candidates(grammar: Grammar, ctx: _Context) -> list[Count]:
 
 
 def _arm_sum(ctx: _Context, arms: list[ArmCount]) -> Count:
-    """The arms' sum; tier 1 when the text states the same number elsewhere ("cohort 1, n = 5; cohort 2,
-    n = 5; cohort 3, n = 5" ... "13 out of 15 patients"), so two independent statements agree on it."""
+    """The arms' sum; tier 1 when the text states the same number elsewhere ("Of 181 eligible patients,
+    89 were assigned to A and 92 to B"), so two independent statements agree on it. The evidence then
+    runs from the first of them to the last arm."""
     total = sum(a.n for a in arms)
-    corroborated = any(
-        parse_number(ctx.text[start:end]) == total
+    corroborating = [
+        start for start, end in ctx.numbers
+        if parse_number(ctx.text[start:end]) == total
         and _is_count(ctx, start, end, total)
         and not AMOUNT_AFTER.match(ctx.text, end)
         and not any(a.start <= start < a.end for a in arms)
-        for start, end in ctx.numbers
-    )
-    return Count(total, arms[0].start, arms[-1].end, ENROL if corroborated else ARMS,
-                 "arm_sum_corroborated" if corroborated else "arm_sum")
+    ]
+    if corroborating:
+        start = min(corroborating[0], arms[0].start)
+        return Count(total, start, max(arms[-1].end, corroborating[0]), ENROL, "arm_sum_corroborated")
+    return Count(total, arms[0].start, arms[-1].end, ARMS, "arm_sum")
 
 
 def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, review: bool) -> Count | None:
     """The best count: lowest tier, then earliest; a coordinated sum beats its parts; the arms' sum as fallback."""
-    counts = _candidates(grammar, ctx)
+    arm_starts = {a.start for a in arms}
+    # one group's n is not the sample size: "440 women were allocated to the intervention group and 439 ..."
+    counts = [c if c.start not in arm_starts else Count(c.value, c.start, c.end, WEAK, c.rule)
+              for c in _candidates(grammar, ctx)]
     if len(arms) >= 2:
         counts.append(_arm_sum(ctx, arms))
     if review:
@@ -666,7 +688,7 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     for m in N_EQUALS.finditer(ctx.text):
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
         if label and not _is_whole_sample_n(grammar, ctx, m):
-            found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end()))
+            found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end(), "n_equals"))
     for m in _anchored(grammar.arm_paren, ctx):
         bracket = re.search(r"[(\[]\s*$", ctx.text[max(0, m.start() - 4):m.start()])
         if bracket is None:
@@ -675,12 +697,12 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
         label = _clean_label(_phrase_before(ctx.left(start, window=60)))
         value = parse_number(m.group("n"))
         if label and value is not None:
-            found.append(ArmCount(label, value, start, m.end()))
+            found.append(ArmCount(label, value, start, m.end(), "paren_count"))
     for m in _anchored(grammar.arm_count, ctx):
         value = parse_number(m.group("n"))
         label = _clean_label(m.group("label"))
-        if value is not None and label and GROUP_WORD.search(label):
-            found.append(ArmCount(label, value, m.start(), m.end()))
+        if value is not None and label and _arm_match(grammar, ctx, m.start()) is not None:
+            found.append(ArmCount(label, value, m.start(), m.end(), "count_in_group"))
     return sorted(found, key=lambda a: a.start)
 
 
@@ -697,11 +719,12 @@ def _clean_label(label: str) -> str:
 
 
 def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
-    """Arms of the first allocation: two or more group counts in one sentence that has an allocation word."""
-    by_sentence: dict[tuple[int, int], list[ArmCount]] = {}
+    """Arms of the first allocation: two or more group counts of one form in one sentence with an allocation word."""
+    by_sentence: dict[tuple[int, int, str], list[ArmCount]] = {}
     for arm in _arm_candidates(grammar, ctx):
-        by_sentence.setdefault(ctx.sentence_bounds(arm.start), []).append(arm)
-    for (start, end), arms in sorted(by_sentence.items()):
+        # one list of arms is written one way: "(n = 27) ... (n = 27)", not "(769 patients) ... 24 to EXE"
+        by_sentence.setdefault((*ctx.sentence_bounds(arm.start), arm.rule), []).append(arm)
+    for (start, end, _), arms in sorted(by_sentence.items()):
         arms = _dedupe(arms)
         if len(arms) >= 2 and ALLOCATION.search(ctx.text[start:end]):
             return arms
