@@ -37,6 +37,10 @@ from extractor.nlp.patterns import (
     FRACTION,
     MEAN_CUE,
     MEAN_PM,
+    MEAN_M_SD,
+    MEAN_SD_HEADER,
+    MEAN_SD_LATE,
+    VALUE_PAREN_SPREAD,
     MEAN_SD_PAREN,
     MEASURE_VERB,
     N_OF_N,
@@ -57,10 +61,14 @@ from extractor.nlp.timepoints import Timepoint, find_timepoints
 BARE_NUMBER = re.compile(
     rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w/^]|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-[A-Za-z])"
 )
+#: "mean"/"average" (not median): a percentage under it is a mean percentage.
+MEAN_ONLY_CUE = re.compile(r"\b(?:mean|average)\b", re.IGNORECASE)
+#: Words that make a percentage a share of people.
+PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|children|responders?|cases|proportion|rate|incidence|prevalence)\b", re.IGNORECASE)
 #: Any digit: sentences without one hold no values.
 DIGIT = re.compile(r"\d")
 #: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
-BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|versus|compared|against")
+BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively")
 #: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
 CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
 #: The nearest statistic cue before a bare number decides mean or median.
@@ -68,7 +76,13 @@ MEDIAN_CUE = re.compile(r"\bmedian\b", re.IGNORECASE)
 #: Statistics named ahead of bracketed intervals: "median value (IQR)", "median (interquartile range)".
 IQR_CONTEXT = re.compile(r"\b(?:median|IQR|interquartile)\b", re.IGNORECASE)
 #: "a vs b", "a versus b", "a compared with b" between two numbers (with optional units).
-VERSUS = re.compile(r"^[\s\u00a0]*(?:[^\s\d(\[;,.]{1,12}[\s\u00a0]*)?[)\]]?[\s\u00a0,]*(?:vs\.?|versus|v\.|compared (?:with|to)|against)[\s\u00a0]*[(\[]?[\s\u00a0]*$", re.IGNORECASE)
+VERSUS = re.compile(
+    r"^[^\d;.]{0,50}?(?<![A-Za-z])(?:vs\.?|versus\.?|v\.?|compared (?:with|to)|against)[\s\u00a0]*[(\[]?[\s\u00a0]*$", re.IGNORECASE
+)
+#: Words before a time amount that make it a reported duration value: "times were 39 and 32 days", "(9.7 months vs".
+DURATION_VALUE = re.compile(r"(?:\b(?:was|were|of|averaged)|[:=]|\bvs\.?|\bversus|\bcompared with)\s*$|(?:\b(?:was|were)|[:=])\s*[\d.]+\s*(?:,|and)\s*$", re.IGNORECASE)
+#: "a, b and c, respectively" after "was"/"were": a list of values.
+RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%]+)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
 #: "from a to b": the reference value of a change over time.
 FROM_CUE = re.compile(r"\bfrom[\s\u00a0(\[]*$", re.IGNORECASE)
 #: Group words that make "a vs b" a comparison between arms rather than before-after.
@@ -104,7 +118,7 @@ _BRACKETED = r"[(\[][^()\[\]]*[)\]]"
 #: "... and DAS28 changes were": a new subject inside a clause (after "and", "," or ";").
 #: Words are separated by spaces and brackets open a group, so the match is linear (no backtracking blow-up).
 NEW_SUBJECT = re.compile(
-    rf"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}){{0,8}}?)\s*"
+    rf"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}(?:\s*{_WORD})?){{0,8}}?)\s*"
     r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
     re.IGNORECASE,
 )
@@ -222,7 +236,21 @@ def _spread_mentions(text: str, start: int, end: int, lower: str):
         mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
         if match.group("unit1") or match.group("unit2"):
             mention.unit = "%"
+        elif match.group("unitw"):
+            mention.unit = match.group("unitw")
         yield mention
+    if not has_sd:
+        return
+    for pattern, rule in ((MEAN_M_SD, "mean_m_sd"), (MEAN_SD_LATE, "mean_sd_late")):
+        for match in pattern.finditer(text, start, end):
+            statistic = "mean_se" if match.group("kind").upper().startswith("SE") else "mean_sd"
+            mention = _mention(match, statistic, rule, spread=to_float(match.group("spread")))
+            if "unit1" in match.re.groupindex and match.group("unit1"):
+                mention.unit = "%"
+            yield mention
+    if MEAN_SD_HEADER.search(text, max(0, start - 300), end):
+        for match in VALUE_PAREN_SPREAD.finditer(text, start, end):
+            yield _mention(match, "mean_sd", "mean_paren_under_header", spread=to_float(match.group("spread")))
 
 
 def _interval_mentions(text: str, start: int, end: int, lower: str):
@@ -262,6 +290,10 @@ def _percent_mentions(text: str, start: int, end: int):
         elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
             mention = _mention(match, "mean", "percent_change")
             mention.kind = "change"
+        elif match.group("value")[0] in "+-−–" or (MEAN_ONLY_CUE.search(clause) and not PEOPLE_WORD.search(clause)):
+            # a signed percentage is a change in a measured quantity, not a share of people
+            mention = _mention(match, "mean", "percent_mean")
+            mention.kind = "change" if match.group("value")[0] in "+-−–" or CHANGE_CUE.search(clause) else "level"
         else:
             mention = _mention(match, "percent", "percent")
             mention.n = _percent_n(text, match, start, end)
@@ -292,15 +324,18 @@ def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
 
 def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]], timepoints: list[Timepoint]):
     """Bare numbers read as means: after a mean cue in the clause, or in "a vs b" comparisons."""
-    blocked = taken + [(tp.start, tp.end) for tp in timepoints]
+    # A time amount reported as the value of a duration ("times were 39 and 32 days",
+    # "9.7 months vs 5.8 months") is a value, not a timepoint.
+    durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)]
+    blocked = taken + [(tp.start, tp.end) for tp in timepoints if tp not in durations]
     numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
                if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
     for i, match in enumerate(numbers):
         clause = text[_clause_start(text, start, match.start()) : match.start()]
-        partner = _versus_partner(text, numbers, i)
+        partner = _versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
         cues = list(MEAN_CUE.finditer(clause))
         cue = cues[-1] if cues else None
-        if (cue or partner) and not DEMOGRAPHIC_CUE.search(clause[cue.start() if cue else 0 :]):
+        if (cue or partner) and not DEMOGRAPHIC_CUE.search(clause):
             statistic = "median" if cue and cue.group(0).lower() == "median" else "mean"
             yield _mention(match, statistic, "bare_mean_cue" if cue else "bare_versus")
 
@@ -314,6 +349,21 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
+
+
+def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> bool:
+    """True when number ``i`` is in a list "was a, b and c, respectively" of values."""
+    j = i
+    while j + 1 < len(numbers) and RESPECTIVELY_LIST.match(text[numbers[j].end() : numbers[j + 1].start()]):
+        j += 1
+    k = i
+    while k > 0 and RESPECTIVELY_LIST.match(text[numbers[k - 1].end() : numbers[k].start()]):
+        k -= 1
+    if j == k:
+        return False
+    tail = text[numbers[j].end() : min(end, numbers[j].end() + 40)]
+    head = text[max(0, numbers[k].start() - 12) : numbers[k].start()]
+    return bool(re.match(r"[^.;(]{0,25}\brespectively\b", tail)) and bool(re.search(r"(?:\bwas|\bwere|:|=)\s*$", head))
 
 
 def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:

@@ -25,9 +25,22 @@ PLUS_MINUS = r"(?:±|\+/-|\+/−|\+-(?=\s?\d))"
 
 #: "a ± b" with optional brackets, units or % on either side: "(1681±430)", "3.7% ± 23.1%", "5.3 ±0.2".
 MEAN_PM = re.compile(
-    rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*{PLUS_MINUS}{SPACE}*"
+    rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?:(?P<unit1>%)|(?P<unitw>[A-Za-zµμ]+(?:/[A-Za-z]+){{0,2}}))?{SPACE}*{PLUS_MINUS}{SPACE}*"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*(?P<unit2>%)?(?P<close>{SPACE}*[)\]])?"
 )
+#: "M = a, SD = b" (APA style): "(M = 4.78, SD = 3.56)".
+MEAN_M_SD = re.compile(
+    rf"\b(?:M|Mean|mean){SPACE}*[=:]{SPACE}*(?P<value>{NUMBER}){SPACE}*%?{SPACE}*[,;]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]{SPACE}*(?P<spread>\d+(?:\.\d+)?|\.\d+)"
+)
+#: "a % of weight (SD = b %)": a spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)".
+MEAN_SD_LATE = re.compile(
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?(?P<words>(?:{SPACE}+[A-Za-z][\w\-/]*){{1,4}}){SPACE}*[(\[]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]?{SPACE}*"
+    rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
+)
+#: "a (b)" read as mean (SD) only under a "mean (SD)" header in the sentence: "-16.50 (6.37)".
+VALUE_PAREN_SPREAD = re.compile(rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*[)\]]")
+#: The header that declares "a (b)" pairs as mean and SD: "mean (SD)", "mean (standard deviation)".
+MEAN_SD_HEADER = re.compile(r"\bmeans?\s*[(\[]\s*(?:SD|standard deviation|s\.d\.)\s*[)\]]|\(\s*mean\s*[(\[,]\s*SD\s*[)\]]?\s*\)", re.IGNORECASE)
 #: "a (SD b)", "a (SD = b)", "a (SE: b)", "a (s.d. b)": "0.59 (SD = 2.47)".
 MEAN_SD_PAREN = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<kind>SDs?|S\.D\.|s\.d\.|SEM?|S\.E\.M?\.?|s\.e\.m?\.?|standard deviation|standard error){SPACE}*[=:,]?{SPACE}*"
