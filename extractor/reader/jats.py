@@ -78,7 +78,7 @@ def _parse(article: ET.Element, *, full_text: bool) -> RawRecord:
     if full_text and text:
         body = "\n".join(_sections(find(article, "body")))
         text = f"{text}\n\n{body}" if body else text
-    return RawRecord(bibliography, text, ET.tostring(article, encoding="utf-8"))
+    return RawRecord(bibliography, text, "".join(article.itertext()).encode("utf-8"))
 
 
 def _authors(meta: ET.Element | None) -> tuple[str, ...]:

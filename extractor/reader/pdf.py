@@ -56,6 +56,8 @@ HYPHEN_MARKS = frozenset({0x02, 0xFFFE})
 PLAIN = frozenset(code for code in range(0x20, 0x2FFF) if (not suspicious(chr(code)) or chr(code) in "6e") and code not in HYPHEN_MARKS)
 #: Digits and letters that may stand for a symbol in their context: "1e3" (en dash), "mean6SD" (plus-minus).
 IN_CONTEXT = re.compile(r"\de\d|[A-Za-z0-9]6[A-Za-z0-9]")
+#: pdfminer's text for a glyph it cannot map to Unicode: "(cid:6)".
+CID = re.compile(r"\(cid:(\d+)\)")
 #: A soft hyphen inside a line is invisible in print.
 SOFT_HYPHEN = "\u00ad"
 #: Word characters for the document's own vocabulary (used to decide line-end hyphens).
@@ -355,6 +357,9 @@ def _plumber_word(word: dict, repairs: RepairLog) -> Word:
 def _plumber_char(chars: list[dict], i: int, repairs: RepairLog) -> str:
     """Character ``i`` of a pdfplumber word, with misreported glyphs repaired."""
     value, font = chars[i].get("text", ""), chars[i].get("fontname", "")
+    cid = CID.fullmatch(value)
+    if cid:  # pdfminer's name for a glyph without Unicode: "(cid:0)" is a TeX minus
+        value = chr(int(cid.group(1))) if int(cid.group(1)) < 0x110000 else "\x00"
     if not suspicious(value):
         return value
     before = chars[i - 1] if i else {}
@@ -363,6 +368,9 @@ def _plumber_char(chars: list[dict], i: int, repairs: RepairLog) -> str:
         return value  # a digit in running text, not a symbol font's stand-in for "±"
     fixed = fix_glyph(value, font, before=before.get("text", ""), after=after.get("text", ""))
     if fixed is None:
+        if ord(value) < 0x20:
+            repairs.note(f"unmapped glyph U+{ord(value):04X} in {_family(font)} dropped")
+            return ""
         return value
     repairs.note(f"glyph {value!r} in {_family(font)} -> {fixed!r}")
     return fixed

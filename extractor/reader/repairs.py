@@ -83,7 +83,7 @@ def fix_glyph(char: str, font: str, *, before: str = "", after: str = "") -> str
 
 def suspicious(char: str) -> bool:
     """Characters worth a font look-up (the look-up is slow, so only these are checked)."""
-    return char in "¼ÆÀÂÞ6e" or ord(char) < 0x20
+    return len(char) == 1 and (char in "¼ÆÀÂÞ6e" or ord(char) < 0x20)
 
 
 def expand_ligatures(text: str, log: RepairLog) -> str:
