@@ -502,13 +502,14 @@ def _arm_phrase_after(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
 
 def _arm_match(grammar: Grammar, ctx: _Context, start: int) -> re.Match | None:
     """A group count at ``start``: "20 in cohort A"; with a verb ("440 women were allocated to the
-    intervention group") only when another count follows ("... and 439 to the control group"), since
+    intervention group") only next to another count ("... and 439 to the control group"), since
     "191 patients were randomised to intervention or control" is the whole sample."""
     arm = grammar.arm_count.match(ctx.text, start)
     if arm is None or not GROUP_WORD.search(arm.group("label")):
         return None
     if arm.group("verb") and not NEXT_COUNT.match(ctx.text, arm.end()):
-        return None
+        if not re.search(r"(?:[,;]|\band|\bwhile|\bwhereas)\s*$", ctx.text[max(0, start - 12):start]):
+            return None
     return arm
 
 
