@@ -335,7 +335,10 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
         partner = _versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
         cues = list(MEAN_CUE.finditer(clause))
         cue = cues[-1] if cues else None
-        if (cue or partner) and not DEMOGRAPHIC_CUE.search(clause):
+        # demographics near the cue or in the number's own phrase: "follow-up for a median of 13 months",
+        # "the mean age was 45" (but not "disease duration was 9.5 years, and baseline DAS28 was 4.53")
+        near = clause[max(clause.rfind(",") + 1, (cue.start() - 30) if cue else 0) :]
+        if (cue or partner) and not DEMOGRAPHIC_CUE.search(near):
             statistic = "median" if cue and cue.group(0).lower() == "median" else "mean"
             yield _mention(match, statistic, "bare_mean_cue" if cue else "bare_versus")
 
