@@ -209,11 +209,11 @@ def _named_observational(cues: Cues) -> tuple[str, list[Hit]] | None:
 def _randomized_trial(cues: Cues) -> tuple[str, list[Hit]] | None:
     """rct: participants randomised (the arms, placebo or dose, are the comparator); a double- or
     triple-blind comparison with a control or a crossover, which only allocation by chance allows."""
-    if cues.has("randomized"):
+    if cues.has("randomized") and not cues.has("non_randomized", "non_randomized_controlled"):
         return "rct", cues.first("randomized") + cues.first("control")
     masked = cues.first("blind_double", "blind_triple")
     compared = cues.first("control", "crossover")
-    if masked and compared and not cues.has("non_randomized", "observational", "retrospective"):
+    if masked and compared and not cues.has("non_randomized", "non_randomized_controlled", "observational", "retrospective"):
         return "rct", masked + compared
     return None
 
@@ -221,10 +221,11 @@ def _randomized_trial(cues: Cues) -> tuple[str, list[Hit]] | None:
 def _controlled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
     """A concurrent control: cohort when observational, else non_randomized_controlled."""
     observational = cues.all("observational", "retrospective")
-    if cues.has("control") and not cues.has("single_arm"):
+    control = cues.first("non_randomized_controlled", "control")
+    if control and not cues.has("single_arm"):
         if observational:
-            return "cohort", observational[:1] + cues.first("control")
-        return "non_randomized_controlled", cues.first("control") + cues.first("non_randomized")
+            return "cohort", observational[:1] + control
+        return "non_randomized_controlled", control
     if observational and cues.has("groups") and cues.has("observational"):
         return "cohort", observational[:1] + cues.first("groups")
     return None
@@ -239,7 +240,7 @@ def _uncontrolled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
         return "single_arm", study[:1]
     if _participant_count(cues.scope):
         return "case_series", []
-    if not cues.has("animal", "in_vitro") and not PRIMARY_VERB.search(cues.scope.text):
+    if not cues.has("animal", "in_vitro") and not PRIMARY_VERB.search(cues.scope.text) and not _follow_up(cues.scope)[0]:
         return "narrative_review", []
     return None
 
