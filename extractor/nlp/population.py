@@ -275,7 +275,8 @@ def _grammar() -> Grammar:
         # "we randomized 200 women", "This study involved 521 patients", "aims to recruit 350"
         active_before=re.compile(
             rf"\b(?:{enrol}|involved|involving|includes?|treated|treating|treat|studied|comprised|analy[sz]ed|"
-            r"(?:subjects|participants|patients|sample)[^\S\n]+(?:were|was|comprised|consisted[^\S\n]+of))[^\S\n]+"
+            r"(?:subjects|participants|patients|sample)[^\S\n]+(?:were|was|comprised|consisted[^\S\n]+of)|"
+            r"sample[^\S\n]+size[^\S\n]+(?:of|was|is|will[^\S\n]+be))[^\S\n]+"
             r"(?:a\s+total\s+of\s+|the\s+|all\s+|only\s+|approximately\s+|about\s+|nearly\s+|some\s+|over\s+|"
             r"up\s+to\s+)?$",
             re.IGNORECASE,
@@ -385,7 +386,12 @@ def _is_count(ctx: _Context, start: int, end: int, value: int | None) -> bool:
     left = ctx.left(start, window=24)
     if NOT_COUNT_BEFORE.search(left) or ABBREVIATION_BEFORE.search(left) or NOT_COUNT_AFTER.match(ctx.text, end):
         return False
-    return not (1900 <= value <= 2099 and YEAR_BEFORE.search(left))
+    return not (_year_like(value) and YEAR_BEFORE.search(left))
+
+
+def _year_like(value: int) -> bool:
+    """Whether a number could be a year of a study ("in 2010"), not "in 2046 patients"."""
+    return 1950 <= value <= 2035
 
 
 def _in_parentheses(ctx: _Context, pos: int) -> bool:
@@ -530,7 +536,7 @@ def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
         mods = m.group("mods")
         if not _is_count(ctx, m.start("n"), m.end("n"), value) or grammar.non_participant.search(mods):
             continue
-        if (1900 <= value <= 2099 and not mods) or SCREENED_INNER.search(mods) or _in_parentheses(ctx, m.start()):
+        if (_year_like(value) and not mods) or SCREENED_INNER.search(mods) or _in_parentheses(ctx, m.start()):
             continue
         if PART_AFTER.match(ctx.text, m.end("n")) or PLUS_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start()):
             continue
@@ -702,6 +708,8 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     for m in _anchored(grammar.arm_count, ctx):
         value = parse_number(m.group("n"))
         label = _clean_label(m.group("label"))
+        if PART_AFTER.match(ctx.text, m.end("n")) or PART_AFTER.match(ctx.text, m.end()):
+            continue  # "14 in the control group (25%) developed X": an outcome count, not the arm's size
         if value is not None and label and _arm_match(grammar, ctx, m.start()) is not None:
             found.append(ArmCount(label, value, m.start(), m.end(), "count_in_group"))
     return sorted(found, key=lambda a: a.start)
