@@ -59,16 +59,27 @@ from extractor.nlp.timepoints import Timepoint, find_timepoints
 
 #: A bare number standing alone (not inside a word like "IL-6", "MMT8", "COVID-19").
 BARE_NUMBER = re.compile(
-    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w/^]|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-[A-Za-z])"
+    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-(?!points?\b)[A-Za-z])"
 )
+#: "decreased by 1.6 points", "an increase of 0.2": the number after it is a mean change.
+CHANGE_BY = re.compile(
+    r"\b(?:increased|decreased|reduced|improved|declined|fell|rose|dropped|gained|lost|changed|increases?|decreases?|reductions?|improvements?|declines?|gains?|loss)\s+(?:by|of)\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+)?$",
+    re.IGNORECASE,
+)
+#: "a 5.1-point increase": a number of points that changed.
+POINT_CHANGE = re.compile(r"-?\s?points?\s+(?:increase|decrease|reduction|improvement|change|difference|gain|decline|drop|rise)", re.IGNORECASE)
 #: "mean"/"average" (not median): a percentage under it is a mean percentage.
 MEAN_ONLY_CUE = re.compile(r"\b(?:mean|average)\b", re.IGNORECASE)
+#: Words that make a percentage a measured quantity: "score values were 3.0%", "the score increased to 24.0%".
+MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|index|ratio|density|fraction|content)\b", re.IGNORECASE)
+#: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
+PERCENT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|and|or|vs\.?|versus)?[\s\u00a0]*(?:,?\s*and)?[\s\u00a0]*")
 #: Words that make a percentage a share of people.
 PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|children|responders?|cases|proportion|rate|incidence|prevalence)\b", re.IGNORECASE)
 #: Any digit: sentences without one hold no values.
 DIGIT = re.compile(r"\d")
 #: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
-BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively")
+BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively|\bby\b|\bof\b|point")
 #: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
 CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
 #: The nearest statistic cue before a bare number decides mean or median.
@@ -269,7 +280,10 @@ def _interval_mentions(text: str, start: int, end: int, lower: str):
             yield _interval(match, "median_iqr", "value_iqr")
     if "range" in lower:
         for match in VALUE_RANGE.finditer(text, start, end):
-            yield _interval(match, "median_range", "value_range")
+            before = text[max(start, match.start() - 30) : match.start()]
+            cues = MEAN_CUE.findall(before)
+            statistic = "mean" if cues and cues[-1].lower() in ("mean", "average") else "median_range"
+            yield _interval(match, statistic, "value_range")
     if not IQR_CONTEXT.search(text, max(0, start - 600), end):
         return
     for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
@@ -281,24 +295,38 @@ def _interval_mentions(text: str, start: int, end: int, lower: str):
 
 
 def _percent_mentions(text: str, start: int, end: int):
+    """Percentages: a share of people ("percent"), or a mean percentage of a measured quantity."""
+    previous: Mention | None = None
     for match in PERCENT.finditer(text, start, end):
-        before = text[max(start, match.start() - 25) : match.start()]
-        clause = text[_clause_start(text, start, match.start()) : match.start()]
-        if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
-            mention = _mention(match, "median", "percent_median_change")
-            mention.kind = "change"
-        elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
-            mention = _mention(match, "mean", "percent_change")
-            mention.kind = "change"
-        elif match.group("value")[0] in "+-−–" or (MEAN_ONLY_CUE.search(clause) and not PEOPLE_WORD.search(clause)):
-            # a signed percentage is a change in a measured quantity, not a share of people
-            mention = _mention(match, "mean", "percent_mean")
-            mention.kind = "change" if match.group("value")[0] in "+-−–" or CHANGE_CUE.search(clause) else "level"
-        else:
-            mention = _mention(match, "percent", "percent")
-            mention.n = _percent_n(text, match, start, end)
+        mention = _classify_percent(text, start, end, match)
+        if previous is not None and previous.statistic != "percent" and mention.statistic == "percent" and (
+            PERCENT_LIST_GAP.fullmatch(text[previous.end : match.start()])
+        ):
+            # "increases of 16.2% and 35.1%": a list shares the reading of its first member
+            mention.statistic, mention.kind, mention.rule, mention.n = previous.statistic, previous.kind, previous.rule, None
         mention.unit = "%"
+        previous = mention
         yield mention
+
+
+def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention:
+    before = text[max(start, match.start() - 25) : match.start()]
+    clause = text[_clause_start(text, start, match.start()) : match.start()]
+    signed = match.group("value")[0] in "+-−–"
+    if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
+        mention = _mention(match, "median", "percent_median_change")
+        mention.kind = "change"
+    elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
+        mention = _mention(match, "mean", "percent_change")
+        mention.kind = "change"
+    elif signed or ((MEAN_ONLY_CUE.search(clause) or MEASUREMENT_WORD.search(clause)) and not PEOPLE_WORD.search(clause)):
+        # a signed percentage, or one of a score or level, measures a quantity; it is not a share of people
+        mention = _mention(match, "mean", "percent_mean")
+        mention.kind = "change" if signed or CHANGE_CUE.search(clause) else "level"
+    else:
+        mention = _mention(match, "percent", "percent")
+        mention.n = _percent_n(text, match, start, end)
+    return mention
 
 
 def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
@@ -326,7 +354,8 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
     """Bare numbers read as means: after a mean cue in the clause, or in "a vs b" comparisons."""
     # A time amount reported as the value of a duration ("times were 39 and 32 days",
     # "9.7 months vs 5.8 months") is a value, not a timepoint.
-    durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)]
+    durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)
+                 or _reported_duration(text, _clause_start(text, start, tp.start), tp)]
     blocked = taken + [(tp.start, tp.end) for tp in timepoints if tp not in durations]
     numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
                if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
@@ -335,6 +364,11 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
         partner = _versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
         cues = list(MEAN_CUE.finditer(clause))
         cue = cues[-1] if cues else None
+        if CHANGE_BY.search(text, max(start, match.start() - 40), match.start()) or POINT_CHANGE.match(text, match.end()):
+            mention = _mention(match, "mean", "bare_change")
+            mention.kind = "change"
+            yield mention
+            continue
         # demographics near the cue or in the number's own phrase: "follow-up for a median of 13 months",
         # "the mean age was 45" (but not "disease duration was 9.5 years, and baseline DAS28 was 4.53")
         near = clause[max(clause.rfind(",") + 1, (cue.start() - 30) if cue else 0) :]
@@ -352,6 +386,15 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
+
+
+def _reported_duration(text: str, clause_start: int, tp: Timepoint) -> bool:
+    """"The mean times were 231.2 days in A and 227.8 days in B": time amounts reported under a mean cue."""
+    before = text[clause_start : tp.start]
+    cue = MEAN_ONLY_CUE.search(before)
+    return bool(cue) and re.search(r"\b(?:was|were)\b", before[cue.end() :]) is not None and not re.search(
+        r"\b(?:at|after|by|on|from|to|within|for|during|over|until)\s+(?:the\s+)?$", before
+    )
 
 
 def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> bool:

@@ -19,13 +19,13 @@ NUMBER_RE = re.compile(NUMBER)
 #: Whitespace including the no-break and thin spaces of publisher HTML: "5.7\xa0±\xa00.2".
 SPACE = r"[\s\u00a0\u2009\u202f]"
 #: The plus-minus sign and its ASCII spellings: "±", "+/-", "+-".
-PLUS_MINUS = r"(?:±|\+/-|\+/−|\+-(?=\s?\d))"
+PLUS_MINUS = r"(?:±|\+/-|\+/−|-/\+|−/\+|\+-(?=\s?\d))"
 
 # --- mean and spread ----------------------------------------------------------
 
 #: "a ± b" with optional brackets, units or % on either side: "(1681±430)", "3.7% ± 23.1%", "5.3 ±0.2".
 MEAN_PM = re.compile(
-    rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?:(?P<unit1>%)|(?P<unitw>[A-Za-zµμ]+(?:/[A-Za-z]+){{0,2}}))?{SPACE}*{PLUS_MINUS}{SPACE}*"
+    rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?:(?P<unit1>%)|(?P<unitw>[A-Za-zµμ]+(?:/[A-Za-z]+){{0,2}}))?{SPACE}*(?P<inner>[(\[]{SPACE}*)?{PLUS_MINUS}{SPACE}*(?:SD{SPACE}*[,:]?{SPACE}*)?"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*(?P<unit2>%)?(?P<close>{SPACE}*[)\]])?"
 )
 #: "M = a, SD = b" (APA style): "(M = 4.78, SD = 3.56)".
@@ -34,7 +34,7 @@ MEAN_M_SD = re.compile(
 )
 #: "a % of weight (SD = b %)": a spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)".
 MEAN_SD_LATE = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?(?P<words>(?:{SPACE}+[A-Za-z][\w\-/]*){{1,4}}){SPACE}*[(\[]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]?{SPACE}*"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?(?P<words>(?:{SPACE}+[A-Za-z][\w\-/]*){{1,4}}){SPACE}*[(\[;,]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]?{SPACE}*"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
 )
 #: "a (b)" read as mean (SD) only under a "mean (SD)" header in the sentence: "-16.50 (6.37)".
