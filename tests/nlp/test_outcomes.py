@@ -104,6 +104,45 @@ CASES = [
         "Platelet counts rose from 35 ± 12 to 88 ± 30 × 10^9/L (P = 2.1×10-5).",
         [("platelet counts", "mean_sd", 35, 12, 0, "level", None), ("platelet counts", "mean_sd", 88, 30, None, "level", ("=", 2.1e-5))],
     ),
+    # APA style and spreads written after the unit
+    (
+        "Anxiety was lower with music (M = 3.9, SD = 1.2) than without (M = 5.1, SD = 1.6).",
+        [("anxiety", "mean_sd", 3.9, 1.2, None, "level", None), ("anxiety", "mean_sd", 5.1, 1.6, None, "level", None)],
+    ),
+    (
+        "Walking time rose by 42 (± SD, 18) minutes per week.",
+        [("walking time", "mean_sd", 42, 18, None, "level", None)],
+    ),
+    # "a (b)" pairs declared by a "mean (SD)" header
+    (
+        "The mean (SD) change in pain was -2.4 (1.1) with cells versus -0.9 (1.3) with saline.",
+        [("change in pain", "mean_sd", -2.4, 1.1, None, "change", None), ("change in pain", "mean_sd", -0.9, 1.3, None, "change", None)],
+    ),
+    # changes stated with "by" and "N-point"
+    (
+        "Fatigue scores decreased by 1.8 points at 3 months.",
+        [("fatigue scores", "mean", 1.8, None, 90, "change", None)],
+    ),
+    # durations reported as values, not timepoints
+    (
+        "Mean hospital stays were 9.5 days in the cell group and 12.1 days in the control group.",
+        [("hospital stays", "mean", 9.5, None, None, "level", None), ("hospital stays", "mean", 12.1, None, None, "level", None)],
+    ),
+    # a list of values "respectively"
+    pytest.param(
+        "Peak scores were 4.1, 4.4 and 5.0, respectively, in the three arms.",
+        [
+            ("peak scores", "mean", 4.1, None, None, "level", None),
+            ("peak scores", "mean", 4.4, None, None, "level", None),
+            ("peak scores", "mean", 5.0, None, None, "level", None),
+        ],
+        id="respectively-list",
+    ),
+    # signed percentages measure a change; shares of people stay percentages
+    (
+        "Bone density changed by -1.2% vs. +0.4% (P = 0.02).",
+        [("bone density", "mean", -1.2, None, None, "change", ("=", 0.02)), ("bone density", "mean", 0.4, None, None, "change", None)],
+    ),
     pytest.param(
         "The two groups had similar CRP levels (3.1 ± 1.0 vs. 3.4 ± 1.2 mg/L).",
         [("crp", "mean_sd", 3.1, 1.0, None, "level", None), ("crp", "mean_sd", 3.4, 1.2, None, "level", None)],
