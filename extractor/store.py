@@ -15,7 +15,12 @@ Tables (human names and foreign keys, so ``datasette`` browsing is pleasant):
 - ``runs``, ``input_files`` (path, sha256, extractor version: unchanged
   inputs are skipped without parsing), ``failures`` (file, record, reason).
 - Views ``study_overview`` (one row per record) and ``meta_analysis_values``
-  (one row per outcome value: the long table a meta-analyst wants).
+  (one row per outcome value: the long table a meta-analyst wants); both have
+  ``preferred`` = 1 on the record ``export --source best`` would pick (the
+  curated one where there is one), so an analyst counts each study once.
+
+``open_store(path, read_only=True)`` opens the file with ``mode=ro`` and
+``query_only``, and refuses ATTACH: ``extractor query`` cannot change the data.
 
 Ids are deterministic (``source:document id`` for records, hashes of the
 parent id and position below it), so a re-run upserts the same rows.
@@ -37,7 +42,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -204,9 +209,47 @@ def _create_views_and_search(db: sqlite_utils.Database) -> None:
         db["documents"].enable_fts(["title", "abstract"], fts_version="FTS5", create_triggers=True)
 
 
+#: ``preferred``: 1 on the record ``best`` export picks (curated where there is one, else extracted).
+PREFERRED_SQL = """CASE WHEN r.source = 'curated' OR NOT EXISTS (SELECT 1 FROM records c
+       WHERE c.document_id = r.document_id AND c.source = 'curated') THEN 1 ELSE 0 END AS preferred"""
+
+#: 0003's study overview: 0002's columns plus ``preferred``.
+STUDY_OVERVIEW_V2_SQL = f"""
+SELECT r.id AS record_id, r.source, {PREFERRED_SQL}, d.id AS document_id, d.source_file, d.title, d.year,
+       d.journal, d.doi, r.design_type, r.randomized, r.controlled, r.blinding, r.phase, r.sample_size,
+       r.conditions, r.cell_types, r.cell_sources, r.donor, r.routes,
+       (SELECT count(*) FROM outcomes o WHERE o.record_id = r.id) AS outcomes,
+       (SELECT count(*) FROM outcome_values v WHERE v.record_id = r.id) AS outcome_values,
+       r.extractor_version, r.curated_by, r.curated_at, r.updated_at
+FROM records r JOIN documents d ON d.id = r.document_id
+"""
+
+#: 0003's meta-analysis table: 0002's columns plus ``preferred``.
+META_ANALYSIS_V2_SQL = f"""
+SELECT r.source, {PREFERRED_SQL}, d.id AS document_id, d.source_file, d.title, d.year, r.design_type,
+       r.sample_size, r.cell_sources, o.measure, o.unit, v.group_label AS "group", v.timepoint, v.days, v.kind,
+       v.statistic, v.value, v.spread, v.low, v.high, v.n, v.p_op, v.p_value, v.quote AS evidence,
+       r.id AS record_id
+FROM outcome_values v
+JOIN outcomes o ON o.id = v.outcome_id
+JOIN records r ON r.id = v.record_id
+JOIN documents d ON d.id = r.document_id
+"""
+
+
+def _prefer_curated_and_index_queries(db: sqlite_utils.Database) -> None:
+    """0003: ``preferred`` in both views; indexes for ``extractor query`` filters and curated lookups."""
+    db.create_view("study_overview", STUDY_OVERVIEW_V2_SQL, replace=True)
+    db.create_view("meta_analysis_values", META_ANALYSIS_V2_SQL, replace=True)
+    for table, columns in (("records", ["document_id", "source"]), ("records", ["design_type"]),
+                           ("records", ["sample_size"]), ("documents", ["year"]), ("outcomes", ["measure"])):
+        db[table].create_index(columns, if_not_exists=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_tables", _create_tables),
     Migration("0002_views_fts", _create_views_and_search),
+    Migration("0003_preferred_and_query_indexes", _prefer_curated_and_index_queries),
 )
 
 
@@ -234,9 +277,10 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 class Store:
     """A migrated extraction database; open one with ``open_store``."""
 
-    def __init__(self, db: sqlite_utils.Database, *, path: Path | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, *, path: Path | None = None, read_only: bool = False) -> None:
         self.db = db
         self.path = path
+        self.read_only = read_only
         self._upserts: dict[tuple[str, bool], str] = {}
 
     # --- runs and inputs
@@ -274,6 +318,11 @@ class Store:
             for item in files:
                 stored += self._save_file(item, run_id=run_id, extractor_version=extractor_version)
         return stored
+
+    def save_records(self, records: Iterable[dict[str, Any]]) -> list[str]:
+        """Store exchange-format records (curated entries) in one transaction; return their record ids."""
+        with self._transaction():
+            return [self._save_document(ExtractedDocument(r), input_path=None, run_id=None) for r in records]
 
     def save_record(self, record: dict[str, Any], *, text: str | None = None, run_id: int | None = None) -> str:
         """Store one exchange-format record (its ``provenance.source`` decides the row); return its id."""
@@ -372,6 +421,86 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self._name()}: cannot write ({exc})") from exc
 
+    # --- large inputs in parts, and shards (run --workers, run --engine dask, merge)
+
+    def save_part(self, item: InputFile, *, run_id: int | None, extractor_version: str,
+                  earlier: Collection[str] = (), last: bool = False) -> list[str]:
+        """Store one part of a large input's results in one transaction; return the record ids it stored.
+
+        Parts before the ``last`` store their documents only. The last also
+        drops the input's extracted records that neither it nor the ``earlier``
+        parts (their record ids) produced, replaces the input's failures with
+        its own, and writes the file row that lets a re-run skip the input; a
+        run stopped between parts so re-extracts the whole input next time.
+        """
+        with self._transaction():
+            ids = [self._save_document(doc, input_path=item.path, run_id=run_id) for doc in item.documents]
+            if last:
+                keep = {*earlier, *ids}
+                self._drop_stale(item.path, keep)  # type: ignore[arg-type]  # only tested with `in`
+                self._save_failures(item, run_id=run_id, extractor_version=extractor_version)
+                if item.sha256:
+                    self._upsert("input_files", {
+                        "path": item.path, "source_file": item.source_file, "sha256": item.sha256,
+                        "extractor_version": extractor_version, "documents": len(keep),
+                        "failures": len(item.failures), "run_id": run_id, "processed_at": _now(),
+                    })
+        return ids
+
+    def merge_database(self, shard: Path, *, run_id: int | None) -> dict[str, int]:
+        """Copy the extraction database ``shard`` into this one, in one transaction, without duplicates.
+
+        Ids are deterministic, so rows upsert: merging a shard twice changes
+        nothing. The shard is authoritative for the inputs it processed, as a
+        run is: their old records (and children) and failures here are
+        replaced, records they no longer produce are dropped. Copied rows get
+        ``run_id`` (the merging run). Returns the shard's row counts by table.
+        Raises ``StoreError`` for a shard that is not an extraction database.
+        """
+        _check_shard(shard)
+        self.db.conn.execute("ATTACH DATABASE ? AS shard", (str(shard),))
+        try:
+            with self._transaction():
+                self._drop_replaced_by_shard()
+                for table in MERGED_TABLES:
+                    self._copy_from_shard(table, run_id=run_id)
+                return {t: self.db.conn.execute(f'SELECT count(*) FROM shard."{t}"').fetchone()[0]
+                        for t in (*MERGED_TABLES, "runs")}
+        finally:
+            self.db.conn.execute("DETACH DATABASE shard")
+
+    def _drop_replaced_by_shard(self) -> None:
+        """Delete what the attached shard replaces: children of its records, stale records, failures."""
+        conn = self.db.conn
+        conn.execute(f"CREATE TEMP TABLE merge_paths AS {SHARD_INPUT_PATHS_SQL}")
+        conn.execute("CREATE TEMP TABLE merge_stale AS SELECT id, document_id FROM main.records "
+                     "WHERE source = 'extracted' AND input_path IN (SELECT path FROM merge_paths) "
+                     "AND id NOT IN (SELECT id FROM shard.records)")
+        for table in ("outcome_values", "outcomes", "evidence"):
+            conn.execute(f"DELETE FROM main.{table} WHERE record_id IN (SELECT id FROM shard.records) "
+                         "OR record_id IN (SELECT id FROM merge_stale)")
+        conn.execute("DELETE FROM main.records WHERE id IN (SELECT id FROM merge_stale)")
+        conn.execute("DELETE FROM main.documents WHERE id IN (SELECT document_id FROM merge_stale) "
+                     "AND id NOT IN (SELECT document_id FROM main.records) "
+                     "AND id NOT IN (SELECT id FROM shard.documents)")
+        conn.execute("DELETE FROM main.failures WHERE input_path IN (SELECT path FROM merge_paths)")
+        conn.execute("DROP TABLE temp.merge_paths")
+        conn.execute("DROP TABLE temp.merge_stale")
+
+    def _copy_from_shard(self, table: str, *, run_id: int | None) -> None:
+        """Upsert every row of the shard's ``table`` here (columns both have; ``run_id`` set to ours)."""
+        ours = [c.name for c in self.db[table].columns]
+        theirs = {row[1] for row in self.db.conn.execute(f'PRAGMA shard.table_info("{table}")')}
+        columns = [c for c in ours if c in theirs]
+        pks = self.db[table].pks
+        select = ", ".join("? AS run_id" if c == "run_id" else f'"{c}"' for c in columns)
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in pks)
+        names = ", ".join(f'"{c}"' for c in columns)
+        # `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+        sql = (f'INSERT INTO main."{table}" ({names}) SELECT {select} FROM shard."{table}" WHERE true '
+               f'ON CONFLICT ({", ".join(pks)}) DO UPDATE SET {updates}')
+        self.db.conn.execute(sql, (run_id,) if "run_id" in columns else ())
+
     # --- reads
 
     def iter_records(self, *, source: str = "best") -> Iterator[dict[str, Any]]:
@@ -386,6 +515,26 @@ class Store:
                "ORDER BY d.source_file, r.document_id, r.source")
         for (data,) in self.db.conn.execute(sql, params):
             yield json.loads(data)
+
+    def sources_of(self, document_ids: Iterable[str]) -> dict[str, set[str]]:
+        """The record sources (``extracted``, ``curated``) stored for each of ``document_ids`` that has any."""
+        sql = "SELECT document_id, source FROM records WHERE document_id IN (SELECT value FROM json_each(?))"
+        found: dict[str, set[str]] = {}
+        for document_id, source in self.db.conn.execute(sql, (json.dumps(list(document_ids)),)):
+            found.setdefault(document_id, set()).add(source)
+        return found
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Run one SQL statement; return its column names and rows (``StoreError`` naming the problem)."""
+        try:
+            cursor = self.db.conn.execute(sql, params if isinstance(params, dict) else tuple(params))
+            rows = cursor.fetchall()
+        except (sqlite3.Error, sqlite3.Warning) as exc:
+            if self.read_only and _is_write_refusal(exc):
+                raise StoreError(f"{self._name()} is opened read-only; the query tried to change it ({exc}). "
+                                 "Queries may only read (SELECT)") from exc
+            raise StoreError(f"the query failed: {exc}") from exc
+        return [column[0] for column in cursor.description or ()], rows
 
     def document_text(self, document_id: str) -> str | None:
         """The canonical text a document's evidence offsets point into."""
@@ -418,11 +567,13 @@ class Store:
         return str(self.path) if self.path else ":memory:"
 
 
-def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
+def open_store(path: Path | str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
     """Open (creating and migrating as needed) the database at ``path``; ``None`` is in memory.
 
-    Raises ``StoreError`` when the path is a folder, not a SQLite database,
-    missing with ``create=False``, or written by a newer extractor.
+    ``read_only`` opens an existing file so that nothing can change it (no
+    migration either). Raises ``StoreError`` when the path is a folder, not a
+    SQLite database, missing with ``create=False`` or ``read_only``, or
+    written by a newer (or, read-only, an older) extractor.
     """
     if path is None or str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True)
@@ -430,14 +581,88 @@ def open_store(path: Path | str | None = None, *, create: bool = True) -> Store:
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} is a folder; --db needs a database file path such as {DEFAULT_DB_PATH}")
-    if not path.exists() and not create:
+    if not path.exists() and (not create or read_only):
         raise StoreError(f"{path}: no database there; run `extractor run PATH... --db {path}` first")
+    if read_only:
+        return _open_read_only(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=30))
         return _ready(Store(db, path=path), wal=True)
     except (OSError, sqlite3.DatabaseError) as exc:
         raise StoreError(f"{path}: cannot open as a SQLite database ({exc}); pass another --db") from exc
+
+
+#: SQLite authorizer action codes refused on a read-only store (ATTACH could create or open other files).
+_REFUSED_ACTIONS = frozenset({sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH})
+#: Pragmas a read-only store refuses to set (they would lift the read-only guard or touch the file).
+_REFUSED_PRAGMAS = frozenset({"query_only", "writable_schema", "journal_mode", "wal_checkpoint"})
+
+
+def _open_read_only(path: Path) -> Store:
+    """A store on ``path`` opened ``mode=ro`` with ``query_only`` and an authorizer refusing ATTACH."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn.execute("PRAGMA query_only = ON")
+        conn.set_authorizer(_read_only_authorizer)
+        store = Store(sqlite_utils.Database(conn), path=path, read_only=True)
+        done = {name for (name,) in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open as an extraction database ({exc}); pass another --db") from exc
+    missing = [m.name for m in MIGRATIONS if m.name not in done]
+    if missing:
+        raise StoreError(f"{path} predates migration {missing[0]}; upgrade it with any writing command "
+                         f"(e.g. `extractor run PATH... --db {path}`), then query again")
+    if done - {m.name for m in MIGRATIONS}:
+        raise StoreError(f"{path} was written by a newer version of the extractor; upgrade the extractor")
+    return store
+
+
+def _read_only_authorizer(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+    """Refuse ATTACH/DETACH and setting guard pragmas; allow the rest (writes fail on ``mode=ro``)."""
+    if action in _REFUSED_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _REFUSED_PRAGMAS
+                                      and arg2 is not None):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _is_write_refusal(exc: Exception) -> bool:
+    """True for the errors SQLite raises when a read-only connection is asked to write or attach."""
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "not authorized" in text
+
+
+# ---------------------------------------------------------------- shards
+
+#: Tables ``merge_database`` copies, parents before children (for the foreign keys).
+MERGED_TABLES = ("documents", "records", "outcomes", "outcome_values", "evidence", "input_files", "failures")
+
+#: Inputs an attached shard processed: those with a file row, a failure or a record.
+SHARD_INPUT_PATHS_SQL = """
+SELECT path FROM shard.input_files
+UNION SELECT input_path FROM shard.failures WHERE input_path IS NOT NULL
+UNION SELECT input_path FROM shard.records WHERE input_path IS NOT NULL
+"""
+
+
+def _check_shard(shard: Path) -> None:
+    """Raise ``StoreError`` unless ``shard`` is an extraction database this extractor can read."""
+    if not shard.is_file():
+        raise StoreError(f"{shard}: no database there; give the shard files a Dask run (or `run --db`) wrote")
+    try:
+        conn = sqlite3.connect(f"{shard.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            done = {name for (name,) in conn.execute("SELECT name FROM _migrations")} if "_migrations" in tables else set()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{shard}: cannot open as an extraction database ({exc})") from exc
+    missing = [t for t in (*MERGED_TABLES, "runs") if t not in tables]
+    if missing:
+        raise StoreError(f"{shard} is not an extraction database (no {missing[0]} table)")
+    if done - {m.name for m in MIGRATIONS}:
+        raise StoreError(f"{shard} was written by a newer version of the extractor; upgrade the extractor")
 
 
 def _ready(store: Store, *, wal: bool) -> Store:

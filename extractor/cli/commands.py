@@ -4,3 +4,6 @@
 from extractor.cli import evaluate
 from extractor.cli import run
 from extractor.cli import export
+from extractor.cli import validate
+from extractor.cli import curate
+from extractor.cli import query
