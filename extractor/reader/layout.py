@@ -100,6 +100,7 @@ class Line:
 
     @property
     def height(self) -> float:
+        """Height of the line's box."""
         return self.bottom - self.top
 
 

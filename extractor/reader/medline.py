@@ -69,6 +69,7 @@ def _parse(fields: list[tuple[str, str]], raw: bytes) -> RawRecord:
             values.setdefault(tag, []).append(value)
 
     def first(*tags: str) -> str | None:
+        """The first value of the first tag present."""
         return next((values[t][0] for t in tags if t in values), None)
 
     authors = values.get("FAU") or values.get("AU") or []

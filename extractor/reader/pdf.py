@@ -149,6 +149,7 @@ class _PdfiumPdf:
             page.close()
 
     def close(self) -> None:
+        """Release the document."""
         self.pdf.close()
 
 
@@ -332,6 +333,7 @@ class _PlumberPdf:
         return [_plumber_word(w, repairs) for w in found], float(page.width), float(page.height)
 
     def close(self) -> None:
+        """Release the document."""
         self.pdf.close()
 
 
@@ -435,7 +437,8 @@ class _ArticleReader:
 
     def _body(self, title_index: int | None, *, full_text: bool, pages: int) -> list[tuple[Block, Line, int]]:
         """The lines to compose: the abstract, or in full-text mode the abstract and all that follows."""
-        loaded, limit = 1, min(pages, self.pdf.page_count)
+        limit = min(pages, self.pdf.page_count)
+        loaded = limit if full_text else 1  # abstract mode reads on only while the abstract does
         while True:
             blocks = self.blocks(loaded)
             lines = body_lines(blocks)
