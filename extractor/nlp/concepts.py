@@ -16,7 +16,7 @@ one hit and "randomized controlled trials" (a pseudo concept: other studies)
 shadows "randomized".
 
 ``Scope`` splits the text into units (the title, then the sentences) and marks
-background units (under a "Background"/"Introduction" heading) and hedge spans
+background units (under a "Background"/"Introduction" heading, or about earlier work) and hedge spans
 ("further randomized trials are needed"), which name designs and cells that are
 not the study's own.
 """
@@ -65,6 +65,17 @@ SELF_REFERENCE = re.compile(
     r"|\b(?:this|the present|the current)\s+(?:\w+\s+)?(?:study|trial|paper|article|report|work|analysis|review)\b|本研究|本文",
     re.IGNORECASE,
 )
+#: A sentence about earlier work, read as background wherever it stands: "We previously reported ...",
+#: "Previous studies showed ...", "has been shown to" (not "previously treated", which describes patients).
+PRIOR_WORK = re.compile(
+    r"\bpreviously\s+(?:reported|published|shown|demonstrated|described|studied|conducted|found|observed)\b"
+    r"|\b(?:our|a|the)?\s*(?:previous|prior|earlier)\s+(?:\w+\s+)?(?:studies|study|trials?|work|reports?|research|data)\b"
+    r"|\b(?:have|has)\s+(?:been\s+)?(?:shown|reported|demonstrated)\b|既往研究|前期研究",
+    re.IGNORECASE,
+)
+#: Longest unit read as one sentence; a longer one is text without sentence punctuation, where one
+#: clause about earlier work must not turn the whole abstract into background.
+SENTENCE_MAX = 400
 #: A hedge about other or future work: "further randomized trials are needed", "should be explored in
 #: prospective trials" (it must also name a study, see ``HEDGE_STUDY``).
 HEDGE = re.compile(
@@ -250,15 +261,19 @@ def build_scope(text: str, sentences: Iterable[tuple[int, int]]) -> Scope:
         if end > start:
             units.extend(_split_at(start, end, cuts))
     first_body = 1 if title_end else 0
-    background = frozenset(
-        i for i, unit in enumerate(units)
-        if i >= first_body and _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS and not SELF_REFERENCE.search(text, *unit)
-    )
+    background = frozenset(i for i, unit in enumerate(units) if i >= first_body and _is_background(text, unit, headings))
     starts = tuple(s for s, _ in units)
     hedge = tuple(_hedge_spans(text, units, starts))
     kinds = {name for _, name in headings}
     has_cjk = not text.isascii() and bool(CJK.search(text))
     return Scope(text, tuple(units), starts, frozenset({0} if title_end else ()), background, hedge, len(kinds) >= 2, has_cjk)
+
+
+def _is_background(text: str, unit: tuple[int, int], headings: list[tuple[int, str]]) -> bool:
+    """True for a sentence about earlier work, or under a Background heading unless it speaks of this study."""
+    if unit[1] - unit[0] <= SENTENCE_MAX and PRIOR_WORK.search(text, *unit):
+        return True
+    return _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS and not SELF_REFERENCE.search(text, *unit)
 
 
 def _hedge_spans(text: str, units: list[tuple[int, int]], starts: tuple[int, ...]) -> list[tuple[int, int]]:

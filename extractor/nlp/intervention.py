@@ -286,14 +286,18 @@ def _multiplier(atom: re.Match) -> float | None:
 
 def _atom_values(text: str, atom: re.Match, left_limit: int) -> list[tuple[float, tuple[int, int]]]:
     """The values an atom states: its own, plus bare numbers before it that share its multiplier
-    ("1.0 to 10 × 10^5" is 1e5 and 1e6; "25, 50, 75, or 150 million" is four doses)."""
+    ("1.0 to 10 × 10^5" is 1e5 and 1e6; "25, 50, 75, or 150 million" is four doses; "(2-5) × 10^6" is two).
+    A multiplier with no number of its own ("× 10^6" after "1.0 ± 0.2)") gives only the numbers before it."""
     multiplier = _multiplier(atom)
-    mantissa = _number(atom.group("mant")) if atom.group("mant") else 1.0
-    values = [(mantissa * multiplier, (atom.start(), atom.end()))]
+    values = []
     left = DOSE_LEFT_LIST.search(text, max(left_limit, atom.start() - 60), atom.start())
-    if left and atom.group("mant"):
-        for number in re.finditer(r"\d+(?:[.·]\d+)?", left.group("nums")):
-            values.insert(-1, (_number(number.group(0)) * multiplier, (left.start(), atom.end())))
+    if left:
+        values = [(_number(n.group(0)) * multiplier, (left.start(), atom.end()))
+                  for n in re.finditer(r"\d+(?:[.·]\d+)?", left.group("nums"))]
+    if atom.group("mant"):
+        values.append((_number(atom.group("mant")) * multiplier, (atom.start(), atom.end())))
+    elif not values and atom.group("exp_bare"):  # "10^7 cells"
+        values.append((multiplier, (atom.start(), atom.end())))
     return values
 
 

@@ -182,7 +182,7 @@ DOSE_MANTISSA = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.·]\d+)?"
 #: A cell number with its power of ten or word multiplier: "2 × 10^6", "1 x 10(6)", "4×10(7)", "10^7",
 #: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "1.0 (range 0.4–9) 10^6".
 DOSE_ATOM = re.compile(
-    rf"(?<![\w.·,])(?P<mant>{DOSE_MANTISSA})?"
+    rf"(?<![A-Za-z0-9_.·,])(?P<mant>{DOSE_MANTISSA})?"
     rf"(?P<paren>{SPACE}?[(\[](?:median|mean|range|IQR)[^()\[\]]{{0,40}}[)\]])?"
     rf"(?:{SPACE}?[×xX*]{SPACE}?10(?:{SPACE}?\^{SPACE}?|{SPACE}?\({SPACE}?|{SPACE}?[eE]|{SPACE}?)(?P<exp>\d{{1,2}})\)?(?!\d|\.\d)"
     rf"|{SPACE}?[×xX*]{SPACE}?10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"

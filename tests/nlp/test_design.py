@@ -63,6 +63,8 @@ TYPE_CASES = [
     ("The clinical data of 60 patients treated with MSCs and 58 patients in the control group were analysed.",
      "cohort"),
     ("We retrospectively compared 40 patients given MSCs with 40 matched controls.", "cohort"),
+    ("We retrospectively analysed 45 patients treated with MSCs and 50 patients in the conventional treatment group.",
+     "cohort"),
     ("In this case-control study, 80 patients with lupus and 80 controls were compared.", "case_control"),
     ("A cross-sectional survey of 300 transplant physicians was conducted.", "cross_sectional"),
     # uncontrolled reports
