@@ -106,8 +106,8 @@ NEXT_COUNT = re.compile(rf"\s*[,;]?\s*(?:and\s+|while\s+|whereas\s+)?(?:{COUNT_P
 CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bwhile|\bwhereas|\bbut|\bwhom|\bwhich|\bthese)\s*$", re.IGNORECASE)
 #: Words after a number that make it an amount rather than a count, for cutting clauses: "47 years", "20 mg".
 AMOUNT_AFTER = re.compile(
-    r"[\s-]*(?:%|percent|years?|yrs?|months?|mo|weeks?|wks?|days?|hours?|h|minutes?|min|seconds?|mg|g|kg|µg|mcg|"
-    r"ml|mL|l|cm|mm|m|times|cycles?|doses?|sessions?|points?|[x×/:]|per\b|to\b|or\b|-fold)",
+    r"[\s-]*(?:[%x×/:±]|\+/-|(?:percent|years?|yrs?|months?|mo|weeks?|wks?|days?|hours?|h|minutes?|min|seconds?|"
+    r"mg|g|kg|µg|mcg|ml|l|cm|mm|m|times|cycles?|doses?|sessions?|points?|per|fold)\b)",
     re.IGNORECASE,
 )
 #: A population heading just before a count: "PATIENTS 21 adults ...", "Participants: 120 nurses".
@@ -310,6 +310,9 @@ class _Context:
         # every number, found once: the count rules are matched only where a number starts
         self.numbers = numbers
         self.number_starts = [start for start, _ in numbers]
+        # the numbers that may count something (not "47 years", "20 mg", "83%"): the rules' anchors
+        self.counts = [(start, end) for start, end in numbers if not AMOUNT_AFTER.match(text, end)]
+        self.count_starts = [start for start, _ in self.counts]
 
     def numbers_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, end) of the numbers starting in ``[lo, hi)``."""
@@ -373,7 +376,8 @@ def _anchored(pattern: re.Pattern, ctx: _Context, lo: int = 0, hi: int | None = 
     Matching only where a number starts keeps the rules off the rest of the text: one scan for numbers,
     then an anchored match per number.
     """
-    for start, _ in ctx.numbers_between(lo, len(ctx.text) if hi is None else hi):
+    hi = len(ctx.text) if hi is None else hi
+    for start, _ in ctx.counts[bisect_left(ctx.count_starts, lo):bisect_left(ctx.count_starts, hi)]:
         m = pattern.match(ctx.text, start)
         if m is not None:
             yield m
