@@ -79,7 +79,15 @@ PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|childre
 #: Any digit: sentences without one hold no values.
 DIGIT = re.compile(r"\d")
 #: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
-BARE_CUES = re.compile(r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively|\bby\b|\bof\b|point")
+BARE_CUES = re.compile(
+    r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively|point|"
+    r"(?:eased|uced|oved|ined|fell|rose|pped|ained|lost|anged|ases?|ions?|ments?|ains?|loss)\s+(?:by|of)\b"
+)
+#: Cheap gates for the spread and interval patterns ("SD", "SEM", "standard error"; "CI", "confidence").
+SPREAD_WORD = re.compile(r"\b(?:sds?|sem?|s\.[de]|standard)\b")
+CI_WORD = re.compile(r"\bci\b|confidence")
+#: Sentence openers that may set a timepoint context: "After", "At", "By", "During" (and a results heading).
+OPENER_WORD = re.compile(r"\W*(?:results?\W*)?(?:after|at|by|during)\b", re.IGNORECASE)
 #: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
 CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
 #: The nearest statistic cue before a bare number decides mean or median.
@@ -232,7 +240,7 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
 
 def _spread_mentions(text: str, start: int, end: int, lower: str):
     sentence = text[start:end]
-    has_sd = any(k in lower for k in ("sd", "se", "s.d", "s.e", "standard"))
+    has_sd = SPREAD_WORD.search(lower) is not None
     has_pm = any(k in sentence for k in ("±", "+/", "+-"))
     if not (has_sd or has_pm):
         return
@@ -265,7 +273,7 @@ def _spread_mentions(text: str, start: int, end: int, lower: str):
 
 
 def _interval_mentions(text: str, start: int, end: int, lower: str):
-    has_ci = "ci" in lower or "confidence" in lower
+    has_ci = CI_WORD.search(lower) is not None
     for match in VALUE_CI.finditer(text, start, end) if has_ci else ():
         before = text[max(start, match.start() - 60) : match.start()]
         if MEDIAN_CUE.search(before):
@@ -823,6 +831,8 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
     for start, end in _sentences(doc):
         if "\n\n" in text[start:end]:
             context = None
+        if not DIGIT.search(text, start, end) and not OPENER_WORD.match(text, start):
+            continue  # no value and no "After three months, ..." opener
         timepoints = find_timepoints(text, start, end)
         found = find_mentions(text, start, end, timepoints)
         if not found:

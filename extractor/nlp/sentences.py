@@ -22,9 +22,9 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     text = doc.user_data.get("text") or doc.text  # doc.text joins every token: read it once
     if len(doc):
         columns = doc.to_array([IDX, SENT_START])
-        starts = [int(idx) for idx, flag in columns.tolist() if flag == 1]
-        if not starts or starts[0] != int(columns[0][0]):
-            starts.insert(0, int(columns[0][0]))
+        starts = columns[columns[:, 1] == 1, 0].tolist()
+        if not starts or starts[0] != int(columns[0, 0]):
+            starts.insert(0, int(columns[0, 0]))
         ends = starts[1:] + [len(text)]
         spans = [(s, _trim_end(text, s, e)) for s, e in zip(starts, ends)]
     doc.user_data[CACHE_KEY] = spans
