@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACTS, render_article
+from reader_articles import ABSTRACTS, render_article
 from typer.testing import CliRunner
 
 from extractor.cli import app

@@ -15,7 +15,7 @@ import gzip
 import os
 
 import pytest
-from conftest import ABSTRACTS, render_article
+from reader_articles import ABSTRACTS, render_article
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import ABSTRACTS, Article, render_article, render_lines
+from reader_articles import ABSTRACTS, Article, render_article, render_lines
 
 from extractor.reader import ReadFailure, SourceDocument, read_bytes
 from extractor.reader.pdf import read_pdf

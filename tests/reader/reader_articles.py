@@ -1,4 +1,4 @@
-"""Fixtures for the reader tests: article PDFs rendered with reportlab from abstracts written for these tests.
+"""Article PDFs for the reader tests, rendered with reportlab from abstracts written for these tests.
 
 ``render_article`` lays out a first page the way journals do (a title in large
 type, an author line, a citation line with the DOI, an "Abstract" heading,
@@ -167,9 +167,3 @@ ABSTRACTS = (
         year=2022,
     ),
 )
-
-
-@pytest.fixture(scope="session")
-def articles() -> tuple[Article, ...]:
-    """The test articles."""
-    return ABSTRACTS
