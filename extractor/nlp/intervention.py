@@ -296,6 +296,10 @@ def _atom_values(text: str, atom: re.Match, left_limit: int) -> list[tuple[float
                   for n in re.finditer(r"\d+(?:[.·]\d+)?", left.group("nums"))]
     if atom.group("mant"):
         values.append((_number(atom.group("mant")) * multiplier, (atom.start(), atom.end())))
+    elif atom.group("paren"):  # "(2-5) × 10^6": the bracketed range; "(1.2 ± 0.3) × 10^6": the mean only
+        numbers = re.findall(r"\d+(?:[.·]\d+)?", atom.group("paren"))
+        numbers = numbers[:1] if "±" in atom.group("paren") else numbers
+        values += [(_number(n) * multiplier, (atom.start(), atom.end())) for n in numbers]
     elif not values and atom.group("exp_bare"):  # "10^7 cells"
         values.append((multiplier, (atom.start(), atom.end())))
     return values

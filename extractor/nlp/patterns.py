@@ -180,10 +180,11 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: A dose mantissa: "1.0", "1·6", "120", "5,000,000".
 DOSE_MANTISSA = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.·]\d+)?"
 #: A cell number with its power of ten or word multiplier: "2 × 10^6", "1 x 10(6)", "4×10(7)", "10^7",
-#: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "1.0 (range 0.4–9) 10^6".
+#: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "1.0 (range 0.4–9) 10^6",
+#: "1(0.7–9) × 106" (a parenthesised range after the median belongs to it, not to the dose levels).
 DOSE_ATOM = re.compile(
     rf"(?<![A-Za-z0-9_.·,])(?P<mant>{DOSE_MANTISSA})?"
-    rf"(?P<paren>{SPACE}?[(\[](?:median|mean|range|IQR)[^()\[\]]{{0,40}}[)\]])?"
+    rf"(?P<paren>{SPACE}?[(\[][^()\[\]]{{1,40}}[)\]])?"
     rf"(?:{SPACE}?[×xX*]{SPACE}?10(?:{SPACE}?\^{SPACE}?|{SPACE}?\({SPACE}?|{SPACE}?[eE]|{SPACE}?)(?P<exp>\d{{1,2}})\)?(?!\d|\.\d)"
     rf"|{SPACE}?[×xX*]{SPACE}?10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     rf"|{SPACE}?(?<![\d.])10{SPACE}?(?:\^|\(){SPACE}?(?P<exp_bare>\d{{1,2}})\)?"
@@ -209,10 +210,11 @@ DOSE_PER_VOLUME = re.compile(
     rf"^{SPACE}?(?:(?:[\w-]+{SPACE}){{0,2}}?(?:cells?|[\w-]*MSCs?|个细胞|个){SPACE}?)?(?:/|per{SPACE}+)"
     rf"(?:\d+(?:\.\d+)?{SPACE}?)?(?:m[lL]|L|[µμu][lL]|dL|mm[3³]|cm[2²]|wells?|dish|flask|HPF|g)(?![A-Za-z])"
 )
-#: A number of cells after a dose: " cells", " cultured autologous BM-MSCs", " per infusion", " per leg", "个细胞".
+#: A number of cells after a dose: " cells", " cultured autologous BM-MSCs", " per infusion", "/person", "个细胞".
 DOSE_CELLS_AFTER = re.compile(
     rf"^{SPACE}?(?:[)\]]{SPACE}?)?(?:(?:[\w-]+{SPACE}){{0,3}}?(?:cells?|[A-Za-z-]*MSCs?|个细胞|个)(?![A-Za-z])"
-    rf"|per{SPACE}+(?:infusion|injection|dose|administration|time|transplantation|patient|leg|limb|knee|joint|eye|site|session|fistula|lesion|side)\b)",
+    rf"|(?:per{SPACE}+|/{SPACE}?)(?:infusion|injection|dose|administration|time|transplantation|patient|person|subject|leg|limb"
+    rf"|knee|joint|eye|site|session|fistula|lesion|side)\b)",
     re.IGNORECASE,
 )
 #: Words that make a bare cell number a dose: "The hUC-MSC dose was 5x10^7 to 1x10^8", "细胞剂量".
