@@ -44,7 +44,7 @@ WORD_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 #: A section heading at the start of the text or after a sentence end, with or without a colon:
-#: "Background:", "METHODS:", "Objective To explore", "MethodsClinical data", "目的 探讨".
+#: "Background:", "METHODS:", "Methods/Design:", "Objective To explore", "MethodsClinical data", "目的 探讨".
 HEADING = re.compile(
     r"(?:^|(?<=[\s.。:：;]))(?P<name>"
     r"BACKGROUND(?: AND (?:AIMS?|OBJECTIVES?|PURPOSE))?|Background(?: and (?:[Aa]ims?|[Oo]bjectives?|[Pp]urpose))?"
@@ -54,6 +54,7 @@ HEADING = re.compile(
     r"|RESULTS?(?: AND CONCLUSIONS?)?|Results?(?: and [Cc]onclusions?)?|FINDINGS|Findings"
     r"|CONCLUSIONS?|Conclusions?|INTERPRETATION|Interpretation"
     r"|目的|方法|结果|结论|背景)"
+    r"(?:[ \t]?/[ \t]?[A-Za-z]+)?"
     r"(?=[ \t]*[:：]|[ \t]+[A-Z\u4e00-\u9fff]|[A-Z\u4e00-\u9fff])"
 )
 #: Headings whose section tells what others found, not what this study did: "Background:", "INTRODUCTION".
@@ -79,12 +80,12 @@ SENTENCE_MAX = 400
 #: A hedge about other or future work: "further randomized trials are needed", "should be explored in
 #: prospective trials" (it must also name a study, see ``HEDGE_STUDY``).
 HEDGE = re.compile(
-    r"\b(?:needed|warranted|required|necessary|should|future|further|larger|will\s+be|merits?|awaits?)\b|需要|有待|进一步",
+    r"\b(?:needed|warranted|required|necessary|should|future|further|larger|merits?|awaits?)\b|需要|有待|进一步",
     re.IGNORECASE,
 )
 #: Literals every hedge word holds.
 HEDGE_ANCHORS = (
-    "needed", "warranted", "required", "necessary", "hould", "uture", "urther", "arger", "will be", "merit", "await",
+    "needed", "warranted", "required", "necessary", "hould", "uture", "urther", "arger", "merit", "await",
     "需要", "有待", "进一步",
 )
 #: Most characters between a hedge word and its study word: "trials are needed", "should be further explored".

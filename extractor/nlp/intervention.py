@@ -77,6 +77,8 @@ ATTACH_FROM = re.compile(
 CELL_CONTEXT = re.compile(r"\bcells?\b|transplant|MSC|stem|stromal|细胞|移植", re.IGNORECASE)
 #: A unit that speaks of giving something, so a count in it may count administrations: "infused", "injections".
 ADMIN_CONTEXT = re.compile(r"infus|inject|transplant|administ|\bgiven\b|\breceived?\b|输注|注射|移植", re.IGNORECASE)
+#: A mean right before the SD that a dose atom starts with: "2.6 ± " in "2.6 ± 1.2 × 10^6/kg".
+MEAN_BEFORE_SD = re.compile(r"(?P<mean>\d+(?:[.·]\d+)?)\s?(?:±|\+/-)\s?$")
 #: Longest gap (characters) between attached words.
 ATTACH_GAP = 80
 #: Most Chinese characters between a source and its cells: "骨髓来源的间充质干细胞" has three.
@@ -294,7 +296,10 @@ def _atom_values(text: str, atom: re.Match, left_limit: int) -> list[tuple[float
     if left:
         values = [(_number(n.group(0)) * multiplier, (left.start(), atom.end()))
                   for n in re.finditer(r"\d+(?:[.·]\d+)?", left.group("nums"))]
-    if atom.group("mant"):
+    mean = MEAN_BEFORE_SD.search(text, max(0, atom.start() - 20), atom.start())
+    if atom.group("mant") and mean:  # "2.6 ± 1.2 × 10^6/kg": the number after ± is the SD, the dose is the mean
+        values.append((_number(mean.group("mean")) * multiplier, (mean.start(), atom.end())))
+    elif atom.group("mant"):
         values.append((_number(atom.group("mant")) * multiplier, (atom.start(), atom.end())))
     elif atom.group("paren"):  # "(2-5) × 10^6": the bracketed range; "(1.2 ± 0.3) × 10^6": the mean only
         numbers = re.findall(r"\d+(?:[.·]\d+)?", atom.group("paren"))

@@ -202,7 +202,7 @@ DOSE_LEFT_LIST = re.compile(
 #: Cells per kilogram of body weight after a dose: "cells/kg", " cells per kg", "/kg", " MSCs/kg", "个/kg", "cells·kg−1".
 DOSE_PER_KG = re.compile(
     rf"^{SPACE}?(?:[)\]]{SPACE}?)?(?:(?:[\w-]+{SPACE}){{0,2}}?(?:cells?|[\w-]*MSCs?|个细胞|个){SPACE}?)?"
-    rf"(?:/{SPACE}?|per{SPACE}+|·{SPACE}?|每)(?:kg|kilogram)(?![a-z])",
+    rf"(?:/{SPACE}?|per{SPACE}+|·{SPACE}?|每)(?:1{SPACE}?)?(?:kg|kilogram)(?![a-z])",
     re.IGNORECASE,
 )
 #: A count per volume or area is a concentration, not a dose: "cells/20 mL", "/L", " cells/μL", " per mL".
@@ -251,7 +251,8 @@ INFUSION_COUNT_ANCHORS = (
 INFUSION_TIMES = re.compile(
     r"\b(?P<n>twice|thrice|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+times\b"
     r"(?!\s+(?:higher|lower|more|less|greater|larger|smaller|as|than|the|per|a|daily|weekly|monthly|that|faster|slower)\b)"
-    r"|\b(?:infused|injected|administered|given|transplanted|transfused)\s+(?P<n2>once|twice|thrice)\b(?!\s+(?:a|per|every|daily|weekly)\b)",
+    r"|\b(?:infused|injected|administered|given|transplanted|transfused|intravenously|intrathecally|intramuscularly"
+    r"|intra-articularly|locally)\s+(?P<n2>once|twice|thrice)\b(?!\s+(?:a|per|every|daily|weekly)\b)",
     re.IGNORECASE,
 )
 #: Literals every "N times" holds.
