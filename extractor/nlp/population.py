@@ -180,6 +180,8 @@ REVIEW = re.compile(
     r"pooled\s+analysis|databases?\s+were\s+searched|we\s+searched)\b|荟萃分析|系统评价|Meta分析",
     re.IGNORECASE,
 )
+#: Substrings without which neither review expression can match.
+REVIEW_HINTS = ("review", "analys", "searched", "荟萃", "系统评价", "meta")
 #: Title of a narrative review: "...: a review", "Review of ...".
 REVIEW_TITLE = re.compile(r"(?:^|:\s*)(?:a\s+)?(?:narrative\s+|critical\s+|brief\s+)?review\b|\breview$", re.IGNORECASE)
 #: Two counts joined into one: "191 + 191 patients", "Five NMO patients and 5 RRMS patients".
@@ -313,6 +315,7 @@ class _Context:
         # the numbers that may count something (not "47 years", "20 mg", "83%"): the rules' anchors
         self.counts = [(start, end) for start, end in numbers if not AMOUNT_AFTER.match(text, end)]
         self.count_starts = [start for start, _ in self.counts]
+        self.n_equals = list(N_EQUALS.finditer(text)) if "n" in text or "N" in text else []
 
     def numbers_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, end) of the numbers starting in ``[lo, hi)``."""
@@ -414,7 +417,7 @@ def _verb_class(grammar: Grammar, clause: str) -> str | None:
     exercise dropped out" is excluded); an outcome or analysis cue ("who had", "completed") decides
     only when none of those is there.
     """
-    found = [grammar.cue_class.get(re.sub(r"\s+", " ", m.group(0).lower())) for m in grammar.cue.finditer(clause)]
+    found = [grammar.cue_class.get(" ".join(m.group(0).lower().split())) for m in grammar.cue.finditer(clause)]
     for group in (("enrol", "exclude", "control"), ("treat",), ("outcome", "analyse")):
         cls = next((c for c in found if c in group), None)
         if cls is not None:
@@ -562,7 +565,7 @@ def _hyphen_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
 
 def _n_equals_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """"Women at risk (N = 64) were recruited": an n that counts participants rather than one group."""
-    for m in N_EQUALS.finditer(ctx.text):
+    for m in ctx.n_equals:
         if not _is_whole_sample_n(grammar, ctx, m):
             continue
         tier = _tier(grammar, ctx, m.start(), m.end())
@@ -583,7 +586,8 @@ def _is_whole_sample_n(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
         return False
     if participants:
         return True
-    siblings = [n for n in N_EQUALS.finditer(ctx.text, *ctx.sentence_bounds(m.start()))]
+    bounds = ctx.sentence_bounds(m.start())
+    siblings = [n for n in ctx.n_equals if ctx.sentence_bounds(n.start()) == bounds]
     return len(siblings) == 1 and _verb_class(grammar, _clause_after(grammar, ctx, m.end())) == "enrol"
 
 
@@ -696,7 +700,7 @@ def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, revie
 def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     """Every group n the text states, in text order: "(n = 27)", "(349 patients)", "20 in cohort A"."""
     found = []
-    for m in N_EQUALS.finditer(ctx.text):
+    for m in ctx.n_equals:
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
         if label and not _is_whole_sample_n(grammar, ctx, m):
             found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end(), "n_equals"))
@@ -846,6 +850,9 @@ def extract_population(doc: Doc) -> Section:
 
 def _is_review(ctx: _Context) -> bool:
     """A review or meta-analysis: its cue in the title or a search of databases in the text."""
+    lowered = ctx.text.lower()
+    if not any(cue in lowered for cue in REVIEW_HINTS):
+        return False  # a plain substring test spares the regex on most texts
     title_end = ctx.starts[1] if len(ctx.starts) > 1 else len(ctx.text)
     title = ctx.text[:title_end].strip()
     return bool(REVIEW.search(ctx.text) or REVIEW_TITLE.search(title))
