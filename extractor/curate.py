@@ -9,8 +9,11 @@ writes only ``extracted`` rows, so curated rows are never overwritten, and
 
 An entry is paired with the extracted record of the same ``document.id``;
 the result lists entries without one (and, when an extracted document has
-the same source file name under another id, that id, so the curator can
-align them).
+the same source file name under another id, that id). Curators often key a
+hand-made entry by file (``file:002``) where the extractor keyed the document
+by the hash of its bytes; ``align_by_file=True`` stores such an entry under
+the one extracted document of the same file name, so curated and extracted
+records of a document share its id (and ``best`` picks one of them).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class ImportResult:
     imported: tuple[str, ...]
     replaced: int
     unmatched: tuple[Unmatched, ...]
+    aligned: tuple[tuple[str, str], ...]
     rejected: tuple[Entry, ...]
     file_problems: tuple[Problem, ...]
 
@@ -67,24 +71,27 @@ class ImportResult:
 
 
 def import_curated(store: Store, paths: Iterable[Path], *, curated_by: str | None = None,
-                   curated_at: str | None = None) -> ImportResult:
+                   curated_at: str | None = None, align_by_file: bool = False) -> ImportResult:
     """Validate the entries under ``paths`` and store the valid ones as curated records.
 
     ``curated_by`` / ``curated_at`` (ISO 8601) override what an entry's
-    ``provenance`` says. Raises ``ReadError`` for a path that does not exist
+    ``provenance`` says; ``align_by_file`` re-keys unpaired entries (see the
+    module docstring). Raises ``ReadError`` for a path that does not exist
     and ``ValidationFailed`` for a malformed ``curated_at``.
     """
     when = check_timestamp(curated_at)
     report = validate_paths(paths)
-    valid = [entry for entry in report.entries if entry.valid and entry.record is not None]
-    ids = [entry.record.document.id for entry in valid]
+    records = [entry.record for entry in report.entries if entry.valid and entry.record is not None]
+    records, unmatched, aligned = _pair(store, records, align_by_file=align_by_file)
+    ids = [record.document.id for record in records]
     before = store.sources_of(ids)
-    store.save_records(curated_record(entry.record, curated_by=curated_by, curated_at=when) for entry in valid)
+    store.save_records(curated_record(record, curated_by=curated_by, curated_at=when) for record in records)
     return ImportResult(
         files=report.files,
         imported=tuple(ids),
         replaced=sum("curated" in before.get(doc_id, ()) for doc_id in ids),
-        unmatched=tuple(_unmatched(store, [e.record for e in valid], before)),
+        unmatched=tuple(unmatched),
+        aligned=tuple(aligned),
         rejected=tuple(entry for entry in report.entries if not entry.valid),
         file_problems=report.file_problems,
     )
@@ -115,13 +122,23 @@ def check_timestamp(text: str | None) -> str | None:
     return text
 
 
-def _unmatched(store: Store, records: list[StudyRecord], before: dict[str, set[str]]) -> list[Unmatched]:
-    """Imported records whose document has no extracted record, with extracted ids of the same file name."""
-    found = []
+def _pair(store: Store, records: list[StudyRecord], *, align_by_file: bool
+          ) -> tuple[list[StudyRecord], list[Unmatched], list[tuple[str, str]]]:
+    """The records to store (re-keyed when aligned), those left without an extracted record, and the re-keyings."""
+    sources = store.sources_of(record.document.id for record in records)
+    taken = {record.document.id for record in records}
+    kept, unmatched, aligned = [], [], []
     for record in records:
-        if "extracted" in before.get(record.document.id, ()):
+        if "extracted" in sources.get(record.document.id, ()):
+            kept.append(record)
             continue
         name = Path(record.document.source_file).name
-        _, rows = store.query(SAME_FILE_SQL, {"name": name})
-        found.append(Unmatched(record.document.id, record.document.source_file, tuple(row[0] for row in rows)))
-    return found
+        same_file = tuple(row[0] for row in store.query(SAME_FILE_SQL, {"name": name})[1])
+        if align_by_file and len(same_file) == 1 and same_file[0] not in taken:
+            aligned.append((record.document.id, same_file[0]))
+            taken.add(same_file[0])
+            record = record.model_copy(update={"document": record.document.model_copy(update={"id": same_file[0]})})
+        else:
+            unmatched.append(Unmatched(record.document.id, record.document.source_file, same_file))
+        kept.append(record)
+    return kept, unmatched, aligned

@@ -145,14 +145,20 @@ def write_result(result: QueryResult, fh: TextIO, *, fmt: str) -> int:
     """Write ``result`` as CSV (a header row, then one line per row) or a JSON array of objects; return rows."""
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    rows = [tuple(_number(value) for value in row) for row in result.rows]
     if fmt == "json":
-        json.dump(result.dicts(), fh, ensure_ascii=False, indent=1)
+        json.dump([dict(zip(result.columns, row)) for row in rows], fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     else:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows(result.rows)
-    return len(result.rows)
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _number(value: Any) -> Any:
+    """``7.0`` -> ``7`` (SQLite REAL columns hold whole days and counts); other values unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # ---------------------------------------------------------------- building the query

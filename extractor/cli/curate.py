@@ -33,6 +33,10 @@ def import_command(
         "--curated-by", help="Who curated the entries (overrides their provenance.curated_by).")] = None,
     curated_at: Annotated[str | None, typer.Option(
         "--curated-at", help="When, as an ISO 8601 date or time (overrides provenance.curated_at).")] = None,
+    align_by_file: Annotated[bool, typer.Option(
+        "--align-by-file", help="Store an entry whose document id has no extracted record under the id of the "
+                                "one extracted document with the same file name (e.g. file:002 -> sha256:...).")
+    ] = False,
 ) -> None:
     """Validate and store curated entries (source "curated"); invalid ones are listed and skipped (exit 1)."""
     from extractor.curate import check_timestamp, import_curated
@@ -41,7 +45,8 @@ def import_command(
     check_timestamp(curated_at)  # before the database is created or touched
     store = open_store(db)
     try:
-        result = import_curated(store, paths, curated_by=curated_by, curated_at=curated_at)
+        result = import_curated(store, paths, curated_by=curated_by, curated_at=curated_at,
+                                align_by_file=align_by_file)
     finally:
         store.close()
     _print_summary(result, db=db)
@@ -54,6 +59,7 @@ def _print_summary(result: ImportResult, *, db: Path) -> None:
     new = len(result.imported) - result.replaced
     lines = [f"curated import: {len(result.files)} files -> {db}",
              f"  imported             {len(result.imported)}  ({new} new, {result.replaced} replaced)",
+             f"  aligned by file name {len(result.aligned)}",
              f"  without extracted    {len(result.unmatched)}",
              f"  rejected             {len(result.rejected)}"]
     for item in result.unmatched[:SHOWN_UNMATCHED]:
@@ -61,5 +67,7 @@ def _print_summary(result: ImportResult, *, db: Path) -> None:
         lines.append(f"  no extracted record for {item.document_id} ({item.source_file}){hint}")
     if len(result.unmatched) > SHOWN_UNMATCHED:
         lines.append(f"  ... and {len(result.unmatched) - SHOWN_UNMATCHED} more without an extracted record")
+    if any(item.same_file for item in result.unmatched):
+        lines.append("  (--align-by-file stores such entries under the extracted document's id)")
     lines += [str(problem) for problem in result.problems]
     typer.echo("\n".join(lines))
