@@ -82,7 +82,7 @@ MEAN_BEFORE_SD = re.compile(r"(?P<mean>\d+(?:[.·]\d+)?)\s?(?:±|\+/-)\s?$")
 #: Longest gap (characters) between attached words.
 ATTACH_GAP = 80
 #: Most Chinese characters between a source and its cells: "骨髓来源的间充质干细胞" has three.
-ATTACH_CJK_GAP = 4
+ATTACH_CJK_GAP = 5
 
 
 def extract_intervention(doc: Doc) -> Section:

@@ -80,6 +80,10 @@ VALUE_PAREN_INTERVAL = re.compile(
 PERCENT = re.compile(rf"(?<![\w.])(?P<value>{NUMBER}){SPACE}?%")
 #: "n/N (x%)" or "x% (n/N)": "94% (82/87)", "13/14 (92.9%)".
 FRACTION = re.compile(r"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?!\s?(?:m|k|d|h|L|µ|u|y))")
+#: A number of people with an event: "4 of 9 patients", "in 2 patients", "in three participants".
+COUNT_OF_PEOPLE = re.compile(
+    r"\b(?:(?P<num>\d+)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)|(?<=\bin\s)(?P<alone>\d+))\s+(?:patients|participants|subjects|cases|children|women|men)\b(?!\s*\()"
+)
 #: "n of N patients": "13 of 14 patients", "Thirteen out of 15 patients".
 N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)\b")
 
@@ -148,7 +152,8 @@ UNIT = re.compile(
 #: Words that link the measure (subject) to its values: "decreased from", "was", "were", "increased to".
 MEASURE_VERB = re.compile(
     r"\b(?:was|were|is|are|decreased|increased|declined|reduced|improved|rose|fell|dropped|changed|remained|reached|"
-    r"showed|had|went|raised|elevated|lowered|tapered|averaged|ranged|differed|did not|was not|were not)\b|:|(?<=\S)\s(?=from\s)",
+    r"showed|had|went|raised|elevated|lowered|tapered|averaged|ranged|differed|did not|was not|were not|"
+    r"occurred|developed|experienced|observed|reported|noted)\b|:|(?<=\S)\s(?=from\s)",
 )
 #: Cues that a bare number is a mean: "mean", "average", "on average".
 MEAN_CUE = re.compile(r"\b(?:mean|means|average|averaged|on average|median|baseline)\b", re.IGNORECASE)
@@ -184,7 +189,7 @@ DOSE_MANTISSA = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.·]\d+)?"
 #: "1(0.7–9) × 106" (a parenthesised range after the median belongs to it, not to the dose levels).
 DOSE_ATOM = re.compile(
     rf"(?<![A-Za-z0-9_.·,])(?P<mant>{DOSE_MANTISSA})?"
-    rf"(?P<paren>{SPACE}?[(\[][^()\[\]]{{1,40}}[)\]])?"
+    rf"(?P<paren>{SPACE}?[(\[（][^()\[\]（）]{{1,40}}[)\]）])?"
     rf"(?:{SPACE}?[×xX*]{SPACE}?10(?:{SPACE}?\^{SPACE}?|{SPACE}?\({SPACE}?|{SPACE}?[eE]|{SPACE}?)(?P<exp>\d{{1,2}})\)?(?!\d|\.\d)"
     rf"|{SPACE}?[×xX*]{SPACE}?10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     rf"|{SPACE}?(?<![\d.])10{SPACE}?(?:\^|\(){SPACE}?(?P<exp_bare>\d{{1,2}})\)?"
@@ -194,10 +199,10 @@ DOSE_ATOM = re.compile(
 #: Literals every dose atom holds: it is matched only around them ("×", "10^", "million").
 DOSE_ANCHORS = ("×", "x10", "x 10", "X10", "X 10", "*10", "10^", "10(", "10 (", "illion", "E+0", "e+0", "万", "亿")
 #: What may stand between two doses of one list: "2.5 × 10^7, 5 × 10^7, or 1 × 10^8", "5x10^7 to 1x10^8".
-DOSE_SEPARATOR = re.compile(rf"{SPACE}?(?:,{SPACE}?(?:or|and)?|or|and|to|[-–—~]|至|到){SPACE}?")
+DOSE_SEPARATOR = re.compile(rf"{SPACE}?(?:,{SPACE}?(?:or|and)?|or|and|to|[-–—~～]|至|到){SPACE}?")
 #: Bare numbers before a dose that share its multiplier: "1.0 to " in "1.0 to 10 × 10^5", "(1-2) " in "(1-2) × 10^6".
 DOSE_LEFT_LIST = re.compile(
-    rf"[(\[]?(?P<nums>(?:(?:{DOSE_MANTISSA}){SPACE}?(?:,{SPACE}?(?:or{SPACE}|and{SPACE})?|or{SPACE}|and{SPACE}|to{SPACE}|[-–—~]|至|到){SPACE}?)+(?:{DOSE_MANTISSA})?)[)\]]?{SPACE}?$"
+    rf"[(\[（]?(?P<nums>(?:(?:{DOSE_MANTISSA}){SPACE}?(?:,{SPACE}?(?:or{SPACE}|and{SPACE})?|or{SPACE}|and{SPACE}|to{SPACE}|[-–—~～]|至|到){SPACE}?)+(?:{DOSE_MANTISSA})?)[)\]）]?{SPACE}?$"
 )
 #: Cells per kilogram of body weight after a dose: "cells/kg", " cells per kg", "/kg", " MSCs/kg", "个/kg", "cells·kg−1".
 DOSE_PER_KG = re.compile(
@@ -235,11 +240,11 @@ _ADMIN_FILLER = (
     r"[\w.-]+\s+)"
 )
 #: A count of administrations: "four IV infusions", "six IT injections", "a single 24-mL intralesional injection",
-#: "one dose", "输注3次".
+#: "one dose", "输注3次" (infused 3 times), "共4次" (4 times in all).
 INFUSION_COUNT = re.compile(
     rf"(?<![\w^(.·])(?P<n>{_SMALL})\s+{_ADMIN_FILLER}{{0,3}}?(?:infusions?|injections?|doses?|administrations?|transplantations?"
     r"|transfusions?|implantations?|applications?|courses)\b(?!\s+(?:sites?|groups?|levels?|cohorts?|arms?|points?))"
-    r"|(?:输注|注射|移植|回输)\s?(?P<ncn>\d+|[一二两三四五六七八九十])\s?次",
+    r"|(?:输注|注射|移植|回输|共)\s?(?P<ncn>\d+|[一二两三四五六七八九十])\s?次",
     re.IGNORECASE,
 )
 #: Literals every administration count holds.

@@ -47,6 +47,7 @@ TYPE_CASES = [
     ("In this double-blind, placebo-controlled trial, 40 patients received MSCs or saline.", "rct"),
     ("Stem cells for stroke: a randomized controlled trial\n\nForty patients received MSCs or usual care.", "rct"),
     ("方法 将60例患者随机分为治疗组和对照组。", "rct"),
+    ("方法 回顾性分析45例患者的临床资料，其中25例接受干细胞移植（移植组），20例给予常规治疗（对照组）。", "cohort"),
     # hedges and other studies' designs do not count
     ("Twelve patients received MSCs in this open-label pilot study. Larger randomized controlled trials are needed.",
      "single_arm"),

@@ -87,6 +87,7 @@ SOURCE_CASES = [
     ("Placenta-derived MSCs were infused.", ["placenta"]),
     ("Dental pulp stem cells were implanted.", ["dental_pulp"]),
     ("采用骨髓间充质干细胞治疗。", ["bone_marrow"]),
+    ("关节内注射自体脂肪组织衍生的间充质干细胞。", ["adipose"]),
     ("Background: MSC-NPs are a bone marrow mesenchymal stem cell-derived product.\nMethods: Patients received "
      "six injections of autologous MSC-NPs.", ["bone_marrow"]),
     ("Mesenchymal stem cells were infused in 20 patients.", []),
@@ -165,6 +166,7 @@ DOSE_CASES = [
     ("Each eye received (2-5) × 10^6 cells.", [(2e6, "cells"), (5e6, "cells")]),
     ("A single infusion of 10^8 cells was given.", [(1e8, "cells")]),
     ("每例输注细胞数为5×10^7个。", [(5e7, "cells")]),
+    ("移植细胞数为（2～5）×10⁶个/kg。", [(2e6, "cells/kg"), (5e6, "cells/kg")]),
     ("MSCs were given at a mean of (1.2 ± 0.3) × 10^6 cells/kg.", [(1.2e6, "cells/kg")]),
     ("The treatment group received HUC-MSCs (2.6 ± 1.2 × 106/kg) intravenously.", [(2.6e6, "cells/kg")]),
     ("Allogeneic BM MSCs were given at 1(0.7–9) × 106/kg.", [(1e6, "cells/kg")]),
@@ -196,6 +198,7 @@ INFUSION_CASES = [
     ("The ulcer healed at 6 weeks after injection of MSCs.", None),
     ("Scores were 2 times higher after MSC infusion.", None),
     ("脐带间充质干细胞静脉输注3次。", 3),
+    ("观察组经静脉输注hUC-MSCs，每周1次，共4次。", 4),
 ]
 
 
