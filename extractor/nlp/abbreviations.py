@@ -37,7 +37,7 @@ def find_abbreviations(text: str) -> dict[str, Abbreviation]:
         window_start = max(0, match.start() - 200)
         words = list(WORD.finditer(text, window_start, match.start()))
         max_words = min(len(short) + 5, len(short) * 2)
-        candidate = _long_form(short, words[-max_words:])
+        candidate = _long_form(short, words[-max_words:]) or _long_form_with_suffix(short, words[-max_words:])
         if candidate is not None:
             start, end = candidate
             found[short] = Abbreviation(short, text[start:end], start, end)
@@ -64,6 +64,22 @@ def _long_form(short: str, words: list[re.Match]) -> tuple[int, int] | None:
             if span_text and span_text[0] == chars[0]:
                 return start, text_end
     return None
+
+
+def _long_form_with_suffix(short: str, words: list[re.Match]) -> tuple[int, int] | None:
+    """"revised ALS functional rating scale (ALSFRS-R)": match the stem "ALSFRS", then take the
+    preceding word when it starts with the suffix's letter ("R" -> "revised")."""
+    stem, dash, suffix = short.rpartition("-")
+    if not dash or not stem or not 1 <= len(suffix) <= 3 or not suffix[0].isalpha():
+        return None
+    found = _long_form(stem, words)
+    if found is None:
+        return None
+    start, end = found
+    index = next(i for i, w in enumerate(words) if w.start() == start)
+    if index > 0 and words[index - 1].group(0)[0].lower() == suffix[0].lower():
+        return words[index - 1].start(), end
+    return found
 
 
 def _covers(chars: list[str], long_text: str) -> bool:

@@ -32,6 +32,7 @@ from extractor.nlp.abbreviations import Abbreviation
 from extractor.nlp.findings import Span
 from extractor.nlp.patterns import (
     CHANGE_CUE,
+    COUNT_OF_PEOPLE,
     DEMOGRAPHIC_CUE,
     DOSE_CONTEXT,
     FRACTION,
@@ -70,6 +71,15 @@ CHANGE_BY = re.compile(
 POINT_CHANGE = re.compile(r"-?\s?points?\s+(?:increase|decrease|reduction|improvement|change|difference|gain|decline|drop|rise)", re.IGNORECASE)
 #: "mean"/"average" (not median): a percentage under it is a mean percentage.
 MEAN_ONLY_CUE = re.compile(r"\b(?:mean|average)\b", re.IGNORECASE)
+#: People nouns: the gate for counts of people.
+PEOPLE_NOUN = re.compile(r"patients|participants|subjects|cases|children|women|\bmen\b")
+#: Clauses that describe the study population, whose counts are not outcomes.
+ENROLMENT_WORD = re.compile(
+    r"\b(?:treat|enrol|enroll|recruit|includ|random|receiv|assign|administ|infus|inject|transplant|stud|allocat|screen|divid)\w*",
+    re.IGNORECASE,
+)
+#: "..., and low back pain in": the event named right before a count of people.
+COUNT_SUBJECT = re.compile(r"(?:\band|,|;)\s+(?P<subject>[A-Za-z][\w\-' ]{2,40}?)\s+(?:in|among)\s+(?:the\s+)?$")
 #: Words that make a percentage a measured quantity: "score values were 3.0%", "the score increased to 24.0%".
 MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|index|ratio|density|fraction|content)\b", re.IGNORECASE)
 #: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
@@ -121,6 +131,7 @@ CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|
 MEASURE_LEAD = re.compile(
     r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
     r"(?:no|any)\s+(?:statistically\s+)?(?:significant\s+)?(?=differences?\b)|"
+    r"(?:at|after|by|during|on)\s+(?=the\b)|"
     r"the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
     r"levels? of\b|values? of\b|there\b|also\b|further\b|\W)\s*",
     re.IGNORECASE,
@@ -180,6 +191,8 @@ class Mention:
     kind: str = "level"
     measure: str | None = None
     aliases: list[str] = field(default_factory=list)
+    measure_hint: str | None = None
+    group: str | None = None
 
 
 def to_float(text: str) -> float:
@@ -234,6 +247,9 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
             claim(mention)
     if BARE_CUES.search(lower):
         for mention in _bare_mean_mentions(text, start, end, taken, timepoints):
+            claim(mention)
+    if PEOPLE_NOUN.search(lower):
+        for mention in _count_mentions(text, start, end):
             claim(mention)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -335,6 +351,23 @@ def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Menti
         mention = _mention(match, "percent", "percent")
         mention.n = _percent_n(text, match, start, end)
     return mention
+
+
+def _count_mentions(text: str, start: int, end: int):
+    """People with an event: "headache occurred in 4 of 9 patients", "and low back pain in 2 patients"."""
+    for match in COUNT_OF_PEOPLE.finditer(text, start, end):
+        clause = text[_clause_start(text, start, match.start()) : match.start()]
+        if ENROLMENT_WORD.search(clause):
+            continue  # "were randomised in 40 patients": the study population, not an outcome
+        group = "alone" if match.group("alone") else "num"
+        mention = Mention(start=match.start(group), end=match.end(), value=float(match.group(group)),
+                          statistic="count", rule="count_of_people")
+        if match.group("den"):
+            mention.n = int(match.group("den"))
+        hint = COUNT_SUBJECT.search(text, max(start, match.start() - 60), match.start())
+        if hint:
+            mention.measure_hint = hint.group("subject")
+        yield mention
 
 
 def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
@@ -634,16 +667,26 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
             continue
         current = phrase
         parts = _split_measures(phrase, run, text[start : run[-1].end + 80])
+        defined = _defined_short_forms(text[anchor : run[0].start], phrase, abbreviations)
         for i, mention in enumerate(run):
             mention.measure = parts[i % len(parts)]
+            mention.aliases = list(defined)
     for mention in mentions:
+        if mention.measure_hint:
+            mention.measure = _clean_measure(mention.measure_hint) or mention.measure
         if mention.measure:
-            mention.measure, mention.aliases = _expand(mention.measure, abbreviations)
+            mention.measure, expanded_aliases = _expand(mention.measure, abbreviations)
+            mention.aliases = list(dict.fromkeys([*expanded_aliases, *mention.aliases]))
         if CHANGE_CUE.search(mention.measure or "") and mention.statistic != "percent":
             mention.kind = "change"
     return current
 
 
+#: A section heading opening a sentence: "Results:", "METHODS", "Findings -".
+HEADING = re.compile(
+    r"^\W*(?:background|objectives?|aims?|purpose|methods?|materials|design|setting|results?|findings|conclusions?|interpretation)\b\s*[:.\-–]?\s*",
+    re.IGNORECASE,
+)
 #: Subjects that name people or nothing, not a measure: "the two groups", "there", "patients".
 NOT_A_MEASURE = re.compile(
     r"(?:the\s+)?(?:two\s+|three\s+|both\s+|all\s+|these\s+)?(?:groups?|arms?|patients|subjects|participants|cohorts?|"
@@ -669,6 +712,27 @@ def _measure_after(text: str, position: int) -> str | None:
     return _clean_measure(match.group("measure")) if match else None
 
 
+def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abbreviation]) -> list[str]:
+    """Aliases from "(SF)" definitions inside the measure phrase: "revised ALS functional rating scale
+    (ALSFRS-R) score" gives "ALSFRS-R" and "ALSFRS-R score"."""
+    aliases: list[str] = []
+    for match in re.finditer(r"[(\[]\s*([^()\[\];,\s]{2,12})\s*[)\];,]", segment):
+        short = match.group(1)
+        abbreviation = abbreviations.get(short)
+        if abbreviation is None:
+            continue
+        aliases.append(short)
+        tail = segment[match.end() :].strip()
+        tail = tail.split()[0] if tail.split() else ""
+        if tail and phrase.lower().endswith(tail.lower()) and MEASURE_NOUN.fullmatch(tail):
+            aliases.append(f"{short} {tail}")
+    return aliases
+
+
+#: Head nouns that follow an abbreviation inside a measure name: "(ALSFRS-R) score".
+MEASURE_NOUN = re.compile(r"(?:scores?|levels?|index|scale|ratio|rate|count|values?|concentrations?)", re.IGNORECASE)
+
+
 def _new_subject(gap: str) -> bool:
     """True when the text between two values opens a clause with a subject of its own."""
     match = NEW_SUBJECT.search(gap)
@@ -679,6 +743,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
     segment = P_VALUE.sub(" ", text[clause_start:value_start])
+    segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
     if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
         segment = segment[new.start("subject") :]
@@ -752,6 +817,55 @@ def _expand(measure: str, abbreviations: dict[str, Abbreviation]) -> tuple[str, 
     return expanded, aliases
 
 
+# --- groups ----------------------------------------------------------------------
+
+#: An arm named in the text: "the MSC group", "control group", "MSC-NP group", "placebo arm".
+GROUP_PHRASE = re.compile(
+    r"\b(?P<label>(?:(?!the\b|two\b|both\b|each\b|all\b|three\b|either\b|between\b|in\b|and\b|than\b)[A-Za-z0-9][\w\-+/.]*\s+){1,3}?(?:group|arm|cohort))\b(?!s)",
+    re.IGNORECASE,
+)
+
+
+def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Label values with the arm they belong to.
+
+    Arms named before each bracket of values label the values that follow
+    ("in the A group (x and y) compared to the B group (z and w)"); arms named
+    together before a comparison label its values in order ("lower in the A
+    group than in the B group (x vs y)"), and a later clause of the sentence
+    comparing the same number of values ("and albumin was higher (x vs y)")
+    follows the same order.
+    """
+    order: list[str] = []
+    for clause_start, run in _runs_by_clause(text, start, mentions):
+        window_end = min(end, run[-1].end + 80)
+        phrases = [(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
+        labels = list(dict.fromkeys(label for _, label in phrases))
+        values = [m for m in run if m.statistic != "count"]
+        if len(labels) >= 2:
+            nearest = [max(((p, l) for p, l in phrases if p < m.start), default=(None, None))[1] for m in values]
+            if len(set(nearest) - {None}) >= 2 and None not in nearest:
+                for mention, label in zip(values, nearest):
+                    mention.group = label
+                order = labels
+                continue
+            if len(values) % len(labels) == 0:
+                for i, mention in enumerate(values):
+                    mention.group = labels[i % len(labels)]
+                order = labels
+                continue
+        if order and values and len(values) % len(order) == 0 and not labels:
+            for i, mention in enumerate(values):
+                mention.group = order[i % len(order)]
+
+
+def _runs_by_clause(text: str, start: int, mentions: list[Mention]) -> list[tuple[int, list[Mention]]]:
+    runs: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        runs.setdefault(_clause_start(text, start, mention.start), []).append(mention)
+    return list(runs.items())
+
+
 # --- units, n, assembly ------------------------------------------------------------
 
 
@@ -806,7 +920,7 @@ def build_outcomes(text: str, mentions: list[Mention]) -> tuple[dict, ...]:
 def _value_dict(text: str, mention: Mention) -> dict:
     tp = mention.timepoint
     return {
-        "group": None,
+        "group": mention.group,
         "timepoint": tp.label if tp else None,
         "days": tp.days if tp else None,
         "kind": mention.kind,
@@ -842,6 +956,7 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
         assign_p_values(text, start, end, found)
         assign_units_and_n(text, start, end, found)
         measure = assign_measures(text, start, found, abbreviations, measure)
+        assign_groups(text, start, end, found)
         mentions.extend(found)
     return build_outcomes(text, mentions)
 
