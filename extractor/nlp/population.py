@@ -780,6 +780,8 @@ CONDITION_CUE = re.compile(
     r"\b(?:treatment|therapy|management|prevention)\s+(?:of|for)\s+|\bfor\s+(?:the\s+)?|\bin\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+#: The cues of CONDITION_CUE that may name background diseases: "for (the) X", "in (the) X".
+WEAK_CONDITION_CUE = re.compile(r"\b(?:for|in)\s+(?:the\s+)?", re.IGNORECASE)
 #: Words that open a phrase the condition rule must not keep ("refractory", "active").
 CONDITION_TRIM = re.compile(
     r"^(?:(?:refractory|active|severe|moderate|mild|chronic\s+refractory|persistently\s+active|established|"
@@ -794,16 +796,21 @@ def _conditions(doc: Doc, ctx: _Context) -> tuple[list[str], list[Span]]:
     text = ctx.text
     abbreviations = doc.user_data.get("abbreviations", {}) or {}
     limit = ctx.starts[min(len(ctx.starts) - 1, 4)] if len(ctx.starts) > 4 else len(text)
-    names: dict[str, Span] = {}
+    strong: dict[str, Span] = {}
+    weak: dict[str, Span] = {}
     for cue in CONDITION_CUE.finditer(text, 0, limit):
         m = CONDITION.match(text, cue.end())
         if not m:
             continue
+        # "patients with X", "treatment of X" name the studied condition; a bare "in X" / "for X" may be
+        # background ("may improve liver function in end-stage liver disease") and counts only alone.
+        names = weak if WEAK_CONDITION_CUE.fullmatch(cue.group(0)) else strong
         for part, start, end in _split_conditions(text, m.start("cond"), m.end("cond")):
             name = _normalise_condition(part, abbreviations)
             if name and name not in names:
                 names[name] = Span.of(text, start, end, rule="condition_phrase", field="population.conditions")
-    return list(names), list(names.values())
+    chosen = strong or weak
+    return list(chosen), list(chosen.values())
 
 
 def _split_conditions(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
