@@ -173,6 +173,7 @@ class FamilyMatcher:
     name: str
     label: str
     pseudo: frozenset[str]
+    coexist: frozenset[str]
     cjk_phrases: tuple[tuple[str, str], ...]
     rules: tuple[AnchoredRule, ...]
     concepts: tuple[Concept, ...]
@@ -191,12 +192,13 @@ def family_matcher(name: str) -> FamilyMatcher:
     """Build the matcher of vocabulary ``name`` (cached: once per process)."""
     concepts = load_vocabulary(name)
     pseudo = frozenset(c.id for c in concepts if c.attrs.get("pseudo"))
+    coexist = frozenset(c.id for c in concepts if c.attrs.get("coexist"))
     phrases = [(p, c.id) for c in concepts for p in dict.fromkeys((c.literal, *c.synonyms)) if CJK.search(p)]
     rules = tuple(
         AnchoredRule(c.id, tuple(c.attrs.get("anchors", ())), re.compile(rf"{WORD_START}(?:{c.attrs['regex']})(?![A-Za-z0-9])"))
         for c in concepts if c.attrs.get("regex")
     )
-    return FamilyMatcher(name, concept_label(name), pseudo, tuple(phrases), rules, concepts)
+    return FamilyMatcher(name, concept_label(name), pseudo, coexist, tuple(phrases), rules, concepts)
 
 
 def anchored(pattern: re.Pattern, text: str, anchors: Iterable[str], *, before: int = 60, after: int = 60) -> list[re.Match]:
@@ -321,7 +323,7 @@ def family_hits(doc: Doc, name: str) -> list[Hit]:
     found.extend(_abbreviation_hits(doc, scope.text, found))
     return [
         Hit(s, e, cid, name, scope.unit_of(s), cid in matcher.pseudo, compact)
-        for s, e, cid, compact in _longest(found)
+        for s, e, cid, compact in _longest(found, matcher.coexist)
     ]
 
 
@@ -350,13 +352,16 @@ def _abbreviation_hits(doc: Doc, text: str, found: list[tuple[int, int, str, boo
     return [(m.start(), m.end(), shorts[m.group(0)], True) for m in pattern.finditer(text)]
 
 
-def _longest(found: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
-    """Drop duplicates and hits inside a longer overlapping hit (ties: the earlier one)."""
+def _longest(found: list[tuple[int, int, str, bool]], coexist: frozenset[str] = frozenset()) -> list[tuple[int, int, str, bool]]:
+    """Drop duplicates and hits inside a longer overlapping hit (ties: the earlier one); concepts in
+    ``coexist`` (``attrs.coexist``) neither shadow nor are shadowed: "compared with 100 propensity
+    score-matched patients" is a control and an observational cue at once."""
     kept: list[tuple[int, int, str, bool]] = []
-    for hit in sorted(set(found), key=lambda f: (-(f[1] - f[0]), f[0])):
+    free = [hit for hit in set(found) if hit[2] in coexist]
+    for hit in sorted(set(found) - set(free), key=lambda f: (-(f[1] - f[0]), f[0])):
         if all(hit[1] <= k[0] or hit[0] >= k[1] for k in kept):
             kept.append(hit)
-    return sorted(kept)
+    return sorted(kept + free)
 
 
 def own_hits(hits: Iterable[Hit], scope: Scope) -> list[Hit]:

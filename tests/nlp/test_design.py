@@ -60,6 +60,9 @@ TYPE_CASES = [
      "non_randomized_controlled"),
     ("In this non-randomized controlled study, 30 patients received MSCs and 30 received standard care.",
      "non_randomized_controlled"),
+    ("Twenty patients received MSCs and were compared with 20 age-matched patients receiving standard therapy.",
+     "non_randomized_controlled"),
+    ("Outcomes of 50 MSC-treated patients were compared with 100 propensity score-matched patients.", "cohort"),
     # observational comparisons
     ("The clinical data of 60 patients treated with MSCs and 58 patients in the control group were analysed.",
      "cohort"),
