@@ -11,8 +11,8 @@ the type in a fixed order, the first rule that holds winning:
 3. rct: randomisation of participants (dose arms count as the comparator), or a double-blind
    comparison with a control or crossover (masking both sides needs allocation by the investigators);
 4. case report (one patient), case-control, cross-sectional, when named;
-5. a concurrent control: cohort when the text reads as observational (clinical
-   data, records, prognosis analysis, retrospective), else non-randomized controlled;
+5. a cohort study so named; a concurrent control: cohort when the text reads as observational
+   (clinical data, records, prognosis analysis, retrospective), else non-randomized controlled;
 6. observational with groups (responders vs non-responders): cohort;
 7. retrospective or "case series": case series;
 8. a prospective study cue (trial, phase, enrolled, pilot, open-label, before
@@ -213,14 +213,17 @@ def _randomized_trial(cues: Cues) -> tuple[str, list[Hit]] | None:
         return "rct", cues.first("randomized") + cues.first("control")
     masked = cues.first("blind_double", "blind_triple")
     compared = cues.first("control", "crossover")
-    if masked and compared and not cues.has("non_randomized", "non_randomized_controlled", "observational", "retrospective"):
+    if masked and compared and not cues.has("non_randomized", "non_randomized_controlled", "observational", "cohort_study",
+                                             "retrospective"):
         return "rct", masked + compared
     return None
 
 
 def _controlled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
-    """A concurrent control: cohort when observational, else non_randomized_controlled."""
-    observational = cues.all("observational", "retrospective")
+    """A named cohort study; a concurrent control: cohort when observational, else non_randomized_controlled."""
+    if cues.has("cohort_study"):
+        return "cohort", cues.first("cohort_study")
+    observational = cues.all("observational", "cohort_study", "retrospective")
     control = cues.first("non_randomized_controlled", "control")
     if control and not cues.has("single_arm"):
         if observational:

@@ -60,6 +60,8 @@ SETTING_BEFORE = re.compile(
     r"|\b(?:from|isolated|separated|expanded)\s+(?:the\s+)?(?:[\w-]+\s+){0,1})$",
     re.IGNORECASE,
 )
+#: What stands between a long form and its bracketed abbreviation: " (" in "transplantation (HSCT)".
+DEFINITION_GAP = re.compile(r"\s?[(\[]\s?$")
 #: Text between a source (or donor cue) and the cell hit after it that breaks the attachment: a clause
 #: boundary or a word that starts another phrase ("bone marrow failure received MSCs").
 ATTACH_BLOCKER = re.compile(
@@ -125,13 +127,20 @@ def extract_intervention(doc: Doc) -> Section:
 
 
 def _therapy_types(hits: list[Hit], scope: Scope) -> list[Hit]:
-    """Cell-type hits that name the therapy: not pseudo, not hedges, not the setting ("after HSCT")."""
+    """Cell-type hits that name the therapy: not pseudo, not hedges, not the setting ("after HSCT"); an
+    abbreviation in brackets right after its long form shares its decision ("after ... transplantation (HSCT)")."""
     text = scope.text
-    return [
-        h for h in hits
-        if not h.pseudo and not scope.hedged(h.start)
-        and not (h.id != "msc" and SETTING_BEFORE.search(text, max(0, h.start - 60), h.start))
-    ]
+    kept: list[Hit] = []
+    previous: tuple[Hit, bool] | None = None
+    for hit in hits:
+        if previous and previous[0].id == hit.id and DEFINITION_GAP.match(text, previous[0].end, hit.start):
+            therapy = previous[1]
+        else:
+            therapy = not (hit.id != "msc" and SETTING_BEFORE.search(text, max(0, hit.start - 60), hit.start))
+        previous = (hit, therapy)
+        if therapy and not hit.pseudo and not scope.hedged(hit.start):
+            kept.append(hit)
+    return kept
 
 
 def _attached_sources(sources: list[Hit], types: list[Hit], scope: Scope) -> list[Hit]:

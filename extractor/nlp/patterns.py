@@ -236,13 +236,14 @@ _SMALL = r"a\s+single|single|one|two|three|four|five|six|seven|eight|nine|ten|el
 #: Words that may stand between a count and its administrations, but not nouns of people or clause words.
 _ADMIN_FILLER = (
     r"(?:(?!(?:patients?|subjects?|participants?|cases?|groups?|of|and|or|were|was|received?|had|with|in|the|at|"
-    r"different|increasing|escalating|dose|separate|after|before|post|following|during|within|hours?|days?|weeks?|months?|years?)\b)"
+    r"different|increasing|escalating|dose|separate|after|before|post|following|during|within|to|into|from|by|for|on|per"
+    r"|hours?|days?|weeks?|months?|years?)\b)"
     r"[\w.-]+\s+)"
 )
 #: A count of administrations: "four IV infusions", "six IT injections", "a single 24-mL intralesional injection",
 #: "one dose", "输注3次" (infused 3 times), "共4次" (4 times in all).
 INFUSION_COUNT = re.compile(
-    rf"(?<![\w^(.·])(?P<n>{_SMALL})\s+{_ADMIN_FILLER}{{0,3}}?(?:infusions?|injections?|doses?|administrations?|transplantations?"
+    rf"(?<![\w^(.·:])(?P<n>{_SMALL})\s+{_ADMIN_FILLER}{{0,3}}?(?:infusions?|injections?|doses?|administrations?|transplantations?"
     r"|transfusions?|implantations?|applications?|courses)\b(?!\s+(?:sites?|groups?|levels?|cohorts?|arms?|points?))"
     r"|(?:输注|注射|移植|回输|共)\s?(?P<ncn>\d+|[一二两三四五六七八九十])\s?次",
     re.IGNORECASE,

@@ -93,8 +93,11 @@ TYPE_CASES = [
     # preclinical
     ("Rats with induced colitis were given MSCs intravenously, and in vitro assays measured proliferation.",
      "preclinical"),
-    xfail("Patients in the MSC arm were compared with those receiving standard therapy alone.",
-          "non_randomized_controlled", reason="a comparison arm named without a control word is not read"),
+    ("Patients in the MSC arm were compared with those receiving standard therapy alone.",
+     "non_randomized_controlled"),
+    ("Umbilical cord MSCs in cirrhosis: a retrospective cohort study\n\nWe analysed 200 patients.", "cohort"),
+    xfail("Outcomes were compared between patients who chose MSC therapy and those who declined it.",
+          "non_randomized_controlled", reason="a comparison group named without a control word is not read"),
     xfail("A nested case-control analysis was done within a randomized trial of 2000 women.", "case_control",
           reason="the parent trial's randomisation outranks the nested design"),
 ]

@@ -53,6 +53,8 @@ CELL_TYPE_CASES = [
     ("We compared BMMSCs with BMMNCs in limb ischemia.", ["msc", "mnc"]),
     ("Haploidentical hematopoietic stem cells (haplo-HSCs) were co-transplanted with UC-MSCs.", ["hsc", "msc"]),
     ("Patients with GVHD after allogeneic hematopoietic stem cell transplantation received MSCs.", ["msc"]),
+    ("GVHD after allogeneic hematopoietic stem cell transplantation (HSCT) was treated with MSCs; the median time "
+     "from HSCT to MSCs was 40 days.", ["msc"]),
     ("Umbilical cord blood stem cells were injected via a peripheral vein.", ["stem_cell_unspecified"]),
     ("Stem cell therapy with MSCs improved liver function.", ["msc"]),
     ("Peripheral blood mononuclear cells were isolated to measure cytokines after MSC infusion.", ["msc"]),
@@ -195,6 +197,7 @@ INFUSION_CASES = [
     ("UC-MSCs were given three times at 4-week intervals.", 3),
     ("HUC-MSCs were infused intravenously twice at a 4-week interval.", 2),
     ("Ten patients received one dose and six received two doses of MSCs.", None),
+    ("Subjects were randomized 1:1 to intradiscal injection of MSCs or saline.", None),
     ("The ulcer healed at 6 weeks after injection of MSCs.", None),
     ("Scores were 2 times higher after MSC infusion.", None),
     ("脐带间充质干细胞静脉输注3次。", 3),
