@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from extractor.cli import app
@@ -175,6 +177,33 @@ def test_locate_paths_gives_the_line_of_each_key_and_item():
 def test_locate_paths_on_one_line_and_repeated_keys():
     lines = locate_paths('[{"a": [], "a": {"b": 1}}, {}]')
     assert lines == {(): 1, (0,): 1, (0, "a"): 1, (0, "a", "b"): 1, (1,): 1}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def _paths(value, prefix=()):
+    """Every path of a parsed JSON value, the value's own included."""
+    yield prefix
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, (*prefix, key))
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES, st.sampled_from([None, 1, 2]))
+def test_locate_paths_covers_every_path_on_the_line_of_its_key(value, indent):
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    lines = locate_paths(text)
+    assert set(lines) == set(_paths(json.loads(text)))
+    text_lines = text.split("\n")
+    for path, line in lines.items():
+        if path and isinstance(path[-1], str):
+            assert json.dumps(path[-1], ensure_ascii=False) + ":" in text_lines[line - 1]
 
 
 # --------------------------------------------------------------------------- files
