@@ -1,13 +1,15 @@
 """Concept hits and sentence scope shared by the design and intervention rules.
 
-A ``Hit`` is one vocabulary concept found in the text. Hits come from three
+A ``Hit`` is one vocabulary concept found in the text. Hits come from four
 places, all driven by the vocabulary files:
 
 - the pipeline's ``span_ruler`` (``doc.spans["concepts"]``, phrases on lower-cased tokens);
-- one compiled regex per family over the text, joining the concepts' ``attrs.regex``
-  (compact forms such as "hUC-MSCs" that the tokenizer splits or glues) and their
-  Chinese synonyms (the English tokenizer does not segment Chinese, so phrase
-  matching cannot see "脐带间充质干细胞");
+- a concept's ``attrs.regex`` (compact forms such as "hUC-MSCs" that the tokenizer
+  splits or glues), run only in small windows around its literal ``attrs.anchors``:
+  a substring search is nearly free where a regex scan of the whole abstract costs
+  as much as tokenizing it;
+- Chinese synonyms, found by substring search (the English tokenizer does not
+  segment Chinese, so phrase matching cannot see "脐带间充质干细胞");
 - abbreviations the text defines: when the long form of "(IT)" holds a concept,
   every later "IT" is that concept too.
 
@@ -16,9 +18,9 @@ one hit and "randomized controlled trials" (a pseudo concept: other studies)
 shadows "randomized".
 
 ``Scope`` splits the text into units (the title, then the sentences) and marks
-background units (under a "Background"/"Introduction" heading, or about earlier work) and hedge spans
-("further randomized trials are needed"), which name designs and cells that are
-not the study's own.
+background units (under a "Background"/"Introduction" heading, or about earlier
+work) and hedge spans ("further randomized trials are needed"), which name designs
+and cells that are not the study's own.
 """
 
 from __future__ import annotations
