@@ -24,7 +24,9 @@ comparisons is listed once (FORMAT.md).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -223,8 +225,6 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
     if not DIGIT.search(sentence):
         return []
     lower = sentence.lower()
-    if timepoints is None:
-        timepoints = find_timepoints(text, start, end)
     taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)] if "p" in lower else []
     mentions: list[Mention] = []
 
@@ -246,6 +246,8 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
         for mention in _percent_mentions(text, start, end):
             claim(mention)
     if BARE_CUES.search(lower):
+        if timepoints is None:
+            timepoints = find_timepoints(text, start, end)
         for mention in _bare_mean_mentions(text, start, end, taken, timepoints):
             claim(mention)
     if PEOPLE_NOUN.search(lower):
@@ -632,11 +634,24 @@ def _p_op(op: str) -> str:
 
 def _clause_start(text: str, start: int, position: int) -> int:
     """Start of the clause holding ``position``; breaks inside brackets ("(DAS28; using ESR)") do not count."""
-    for match in reversed(list(CLAUSE_BREAK.finditer(text, start, position))):
-        inside = text[start : match.start()]
-        if inside.count("(") + inside.count("[") <= inside.count(")") + inside.count("]"):
-            return match.end()
-    return start
+    breaks = _clause_breaks(text, start)
+    index = bisect_right(breaks, position) - 1
+    return breaks[index] if index >= 0 else start
+
+
+@lru_cache(maxsize=64)
+def _clause_breaks(text: str, start: int) -> list[int]:
+    """Clause-break ends after ``start`` outside brackets, computed once per sentence (str hashes are cached)."""
+    breaks = []
+    depth = 0
+    last = start
+    for match in CLAUSE_BREAK.finditer(text, start, min(len(text), start + 4000)):
+        chunk = text[last : match.start()]
+        depth = max(0, depth + chunk.count("(") + chunk.count("[") - chunk.count(")") - chunk.count("]"))
+        last = match.start()
+        if depth == 0:
+            breaks.append(match.end())
+    return breaks
 
 
 def assign_measures(text: str, start: int, mentions: list[Mention], abbreviations: dict[str, Abbreviation], previous: str | None) -> str | None:
@@ -947,11 +962,12 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
             context = None
         if not DIGIT.search(text, start, end) and not OPENER_WORD.match(text, start):
             continue  # no value and no "After three months, ..." opener
-        timepoints = find_timepoints(text, start, end)
-        found = find_mentions(text, start, end, timepoints)
+        found = find_mentions(text, start, end)
         if not found:
-            context = _opening_timepoint(text, start, timepoints, []) or context
+            if OPENER_WORD.match(text, start):
+                context = _opening_timepoint(text, start, find_timepoints(text, start, end), []) or context
             continue
+        timepoints = find_timepoints(text, start, end)
         context = assign_timepoints(text, start, end, found, context, timepoints)
         assign_p_values(text, start, end, found)
         assign_units_and_n(text, start, end, found)
