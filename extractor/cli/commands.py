@@ -7,3 +7,4 @@ from extractor.cli import export
 from extractor.cli import validate
 from extractor.cli import curate
 from extractor.cli import query
+from extractor.cli import merge

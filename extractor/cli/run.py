@@ -1,9 +1,15 @@
-"""``extractor run PATH... [--db DB]``: extract every input under PATH into the database."""
+"""``extractor run PATH... [--db DB] [--workers N] [--engine local|dask] [--scheduler ADDRESS]``.
+
+Extracts every input under PATH into the database: in ``--workers`` processes
+on this machine (``extractor.batch``), or as tasks on a Dask cluster, one
+SQLite shard per task, merged into the database (``extractor.distributed``).
+"""
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +23,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from extractor.batch import RunSummary
+    from extractor.store import Store
+
+class Engine(str, Enum):
+    """Where extraction runs."""
+
+    local = "local"
+    dask = "dask"
+
 
 #: Failures listed one by one in the summary; the rest are counted and left in the ``failures`` table.
 SHOWN_FAILURES = 20
@@ -33,16 +47,32 @@ def run_command(
     strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any input failed.")] = False,
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, help="Input files written per database transaction.")] = 32,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, show_default="the number of cores",
+        help="Extraction processes (1: all in this process).")] = None,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="local: worker processes on this machine; dask: tasks on a Dask cluster, "
+        "one SQLite shard per task, merged into --db.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786); without it --engine dask starts "
+        "a local cluster of --workers processes.")] = None,
+    shards: Annotated[Path | None, typer.Option(
+        "--shards", file_okay=False, help="Folder for the Dask shards, readable by this machine and "
+        "writable by the workers (default: DB.shards beside the database).")] = None,
 ) -> None:
     """Read, extract and store every input under PATHS; print what was read, stored, skipped and failed."""
-    # Imported here so that `extractor --help` does not load spaCy.
-    from extractor.batch import run_batch
+    if engine is Engine.local and (scheduler or shards):
+        raise typer.BadParameter("--scheduler and --shards need --engine dask", param_hint="--scheduler/--shards")
+    # Imported here so that `extractor --help` does not load the extraction modules.
+    from extractor.parallel import default_workers
     from extractor.store import open_store
 
+    workers = workers or default_workers()
     store = open_store(db)
     try:
         with _progress_bar() as progress:
-            summary = run_batch(paths, store=store, full_text=full_text, batch_size=batch_size, progress=progress)
+            summary = _run(engine, paths, store=store, full_text=full_text, batch_size=batch_size,
+                           workers=workers, scheduler=scheduler, shards=shards, progress=progress)
     finally:
         store.close()
     _print_summary(summary, db=db)
@@ -50,6 +80,21 @@ def run_command(
         raise typer.Exit(130)
     if strict and summary.failed:
         raise typer.Exit(1)
+
+
+def _run(engine: Engine, paths: list[Path], *, store: Store, full_text: bool, batch_size: int, workers: int,
+         scheduler: str | None, shards: Path | None, progress: Callable[[int, int, str], None] | None,
+         ) -> RunSummary:
+    """Call the engine's run function."""
+    if engine is Engine.dask:
+        from extractor.distributed import run_dask
+
+        return run_dask(paths, store=store, scheduler=scheduler, workers=workers, shard_dir=shards,
+                        full_text=full_text, progress=progress)
+    from extractor.batch import run_batch
+
+    return run_batch(paths, store=store, full_text=full_text, batch_size=batch_size, workers=workers,
+                     progress=progress)
 
 
 @contextmanager

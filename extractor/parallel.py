@@ -1,0 +1,141 @@
+"""Worker processes for extraction: chunks of tasks in, plain results out, in order, in bounded memory.
+
+``map_ordered`` runs a picklable top-level function over an iterable of
+chunks in a ``ProcessPoolExecutor`` and yields each chunk's result in
+submission order. At most ``window`` chunks are in flight (submitted and not
+yet consumed), so however long the input, the producer holds a bounded number
+of pending results and memory stays flat: the iterable is pulled lazily, one
+chunk per result consumed.
+
+Workers start from a fork server (a fresh process that imported the
+extraction modules once), or by spawning where there is none; each worker
+runs ``initializer`` once, which is where the NLP pipeline is built. Workers
+ignore Ctrl-C: the parent alone decides what to keep, then stops them.
+Measured on two cores: a process pool returning plain data scales 1.9x,
+spaCy's own ``nlp.pipe(n_process=2)`` only 1.1x (it pickles ``Doc`` objects
+back), which is why the whole per-document work runs in the workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+from extractor.errors import ExtractorError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_NOTHING = object()
+
+#: Chunks in flight per worker: one running, one queued, so a worker never waits for the parent.
+CHUNKS_PER_WORKER = 2
+#: Modules the fork server imports once, so each worker starts without importing spaCy again.
+PRELOAD = ("extractor.batch", "extractor.nlp.pipeline")
+
+
+class WorkerCrashed(ExtractorError):
+    """A worker process died (killed, out of memory, or a crash in a native library)."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
+
+
+def map_ordered(function: Callable[[T], R], chunks: Iterable[T], *, workers: int,
+                initializer: Callable[[], None] | None = None, window: int | None = None,
+                preload: Sequence[str] = PRELOAD) -> Iterator[R]:
+    """Yield ``function(chunk)`` for each chunk, in order, computed by ``workers`` processes.
+
+    ``workers <= 1`` runs in this process (no pool, nothing pickled, no
+    ``initializer``: the function builds what it needs lazily). Otherwise
+    ``initializer`` runs once in each worker, and no worker starts before
+    the first chunk arrives.
+    ``window`` (default ``CHUNKS_PER_WORKER * workers``) bounds the chunks
+    submitted and not yet yielded. Raises ``WorkerCrashed`` when a worker dies;
+    results already yielded stay valid.
+    """
+    if workers <= 1:
+        yield from map(function, chunks)
+        return
+    chunks = iter(chunks)
+    first = next(chunks, _NOTHING)
+    if first is _NOTHING:
+        return  # nothing to do (an unchanged corpus): no worker is started
+    window = max(1, window or CHUNKS_PER_WORKER * workers)
+    context = _context(preload)
+    # Workers hold the read end; only this process holds the write end, so they see EOF when it dies.
+    lifeline, keep_alive = context.Pipe(duplex=False)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(initializer, lifeline))
+    pending: deque[Future[R]] = deque()
+    try:
+        for chunk in itertools.chain([first], chunks):
+            pending.append(pool.submit(function, chunk))
+            if len(pending) >= window:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+    finally:
+        # On an early exit (Ctrl-C, an error, the consumer stopping) queued chunks are dropped
+        # and only the ones already running are waited for: at most ``workers`` chunks.
+        pool.shutdown(wait=True, cancel_futures=True)
+        keep_alive.close()
+        lifeline.close()
+
+
+def _result(future: Future[R]) -> R:
+    """The future's result; a dead worker becomes ``WorkerCrashed``."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerCrashed(
+            f"a worker process died ({exc}); the files finished so far are saved. Run the same command "
+            "again to continue, with --workers 1 to see which input crashes it") from exc
+
+
+def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """A fork server where the platform has one (fast, thread-safe starts), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _start_worker(initializer: Callable[[], None] | None, lifeline: Connection) -> None:
+    """Worker set-up: leave Ctrl-C to the parent, exit with it, then run the caller's initializer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True, name="lifeline").start()
+    if initializer is not None:
+        initializer()
+
+
+def _exit_with_parent(lifeline: Connection) -> None:
+    """End this worker once the parent is gone (its end of ``lifeline`` closed).
+
+    A worker waits on the task queue, whose pipe it holds both ends of, and a
+    fork server's children keep the server alive: a parent killed with
+    SIGKILL would otherwise leave the workers (and the server) waiting for ever.
+    """
+    try:
+        lifeline.recv_bytes()  # the parent never sends: this returns only by EOF
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
