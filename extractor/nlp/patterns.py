@@ -15,7 +15,7 @@ import re
 MINUS_CHARS = "-−–‒"
 #: A signed decimal with optional thousands separators or a middle-dot decimal: "533,482.5", "−7.9", "1·6", "+0.59".
 NUMBER = r"(?:[+\-−–‒]\s?)?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:[.·]\d+)?|(?:[+\-−–‒]\s?)?[.·]\d+"
-NUMBER_RE = re.compile(NUMBER)
+NUMBER_RE = re.compile(NUMBER)  # compiled NUMBER: "533,482.5", "−7.9"
 #: Whitespace including the no-break and thin spaces of publisher HTML: "5.7\xa0±\xa00.2".
 SPACE = r"[\s\u00a0\u2009\u202f]"
 #: The plus-minus sign and its ASCII spellings: "±", "+/-", "+-".
@@ -23,25 +23,25 @@ PLUS_MINUS = r"(?:±|\+/-|\+/−|-/\+|−/\+|\+-(?=\s?\d))"
 
 # --- mean and spread ----------------------------------------------------------
 
-#: "a ± b" with optional brackets, units or % on either side: "(1681±430)", "3.7% ± 23.1%", "5.3 ±0.2".
+#: `a ± b` with optional brackets, units or % on either side: "(1681±430)", "3.7% ± 23.1%", "5.3 ±0.2".
 MEAN_PM = re.compile(
     rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?:(?P<unit1>%)|(?P<unitw>[A-Za-zµμ]+(?:/[A-Za-z]+){{0,2}}))?{SPACE}*(?P<inner>[(\[]{SPACE}*)?{PLUS_MINUS}{SPACE}*(?:SD{SPACE}*[,:]?{SPACE}*)?"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*(?P<unit2>%)?(?P<close>{SPACE}*[)\]])?"
 )
-#: "M = a, SD = b" (APA style): "(M = 4.78, SD = 3.56)".
+#: `M = a, SD = b` (APA style): "(M = 4.78, SD = 3.56)".
 MEAN_M_SD = re.compile(
     rf"\b(?:M|Mean|mean){SPACE}*[=:]{SPACE}*(?P<value>{NUMBER}){SPACE}*%?{SPACE}*[,;]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]{SPACE}*(?P<spread>\d+(?:\.\d+)?|\.\d+)"
 )
-#: "a % of weight (SD = b %)": a spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)".
+#: `a % of weight (SD = b %)`: a spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)".
 MEAN_SD_LATE = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?(?P<words>(?:{SPACE}+[A-Za-z][\w\-/]*){{1,4}}){SPACE}*[(\[;,]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]?{SPACE}*"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
 )
-#: "a (b)" read as mean (SD) only under a "mean (SD)" header in the sentence: "-16.50 (6.37)".
+#: `a (b)` read as mean (SD) only under a `mean (SD)` header in the sentence: "-16.50 (6.37)".
 VALUE_PAREN_SPREAD = re.compile(rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*[)\]]")
-#: The header that declares "a (b)" pairs as mean and SD: "mean (SD)", "mean (standard deviation)".
+#: The header that declares `a (b)` pairs as mean and SD: "mean (SD)", "mean (standard deviation)".
 MEAN_SD_HEADER = re.compile(r"\bmeans?\s*[(\[]\s*(?:SD|standard deviation|s\.d\.)\s*[)\]]|\(\s*mean\s*[(\[,]\s*SD\s*[)\]]?\s*\)", re.IGNORECASE)
-#: "a (SD b)", "a (SD = b)", "a (SE: b)", "a (s.d. b)": "0.59 (SD = 2.47)".
+#: `a (SD b)`, `a (SD = b)`, `a (SE: b)`, `a (s.d. b)`: "0.59 (SD = 2.47)", "4.2 (SE 0.3)".
 MEAN_SD_PAREN = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<kind>SDs?|S\.D\.|s\.d\.|SEM?|S\.E\.M?\.?|s\.e\.m?\.?|standard deviation|standard error){SPACE}*[=:,]?{SPACE}*"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
@@ -53,23 +53,23 @@ MEAN_SD_PAREN = re.compile(
 UNIT_WORD = r"(?:{SPACE}*(?P<unitw>%|[A-Za-zµμ]+(?:/[A-Za-z]+)?))?".replace("{SPACE}", SPACE)
 #: Range joiner inside an interval: "38.5–79.6", "1.1 to 5.3", "-29.14%, 2.13%".
 INTERVAL_JOIN = rf"{SPACE}*(?:%{SPACE}*)?(?:to|–|—|-|‒|,|;|and){SPACE}*"
-#: "a (95% CI l–h)", "a [95% CI, l to h]", "a, 95%CI l, h": "59.1% (95% confidence interval [CI], 38.5–79.6)".
+#: `a (95% CI l–h)`, `a [95% CI, l to h]`, `a, 95%CI l, h`: "59.1% (95% confidence interval [CI], 38.5–79.6)".
 VALUE_CI = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[,;]?{SPACE}*[(\[]?{SPACE}*(?P<level>\d{{2}}(?:\.\d)?){SPACE}*%{SPACE}*"
     rf"(?:CI|C\.I\.|confidence interval){SPACE}*(?:\[CI\])?{SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]?"
 )
-#: "median a (IQR l–h)", "a (interquartile range, l-h)": "5 (IQR 3–7)".
+#: `median a (IQR l–h)`, `a (interquartile range, l-h)`: "5 (IQR 3–7)", "7 (interquartile range, 5-8)".
 VALUE_IQR = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*(?:IQR|interquartile range|Q1[-–,]{SPACE}*Q3){SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
-#: "a (range l–h)", "a (range, l to h)": "12.5 (range 7-16)".
+#: `a (range l–h)`, `a (range, l to h)`: "12.5 (range 7-16)", "38 (range, 31 to 44)".
 VALUE_RANGE = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*range{SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
-#: "median a (l–h)" — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)".
+#: `median a (l–h)` — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)".
 VALUE_PAREN_INTERVAL = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*(?:to|–|—|-|‒|,){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
@@ -78,13 +78,13 @@ VALUE_PAREN_INTERVAL = re.compile(
 
 #: A percentage: "77.4%", "92.9 %", "(83%)".
 PERCENT = re.compile(rf"(?<![\w.])(?P<value>{NUMBER}){SPACE}?%")
-#: "n/N (x%)" or "x% (n/N)": "94% (82/87)", "13/14 (92.9%)".
+#: `n/N (x%)` or `x% (n/N)`: "94% (82/87)", "13/14 (92.9%)".
 FRACTION = re.compile(r"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?!\s?(?:m|k|d|h|L|µ|u|y))")
-#: A number of people with an event: "4 of 9 patients", "in 2 patients", "in three participants".
+#: A number of people with an event (digits): "4 of 9 patients", "in 2 patients".
 COUNT_OF_PEOPLE = re.compile(
     r"\b(?:(?P<num>\d+)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)|(?<=\bin\s)(?P<alone>\d+))\s+(?:patients|participants|subjects|cases|children|women|men)\b(?!\s*\()"
 )
-#: "n of N patients": "13 of 14 patients", "Thirteen out of 15 patients".
+#: `n of N patients`: "13 of 14 patients", "Thirteen out of 15 patients".
 N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)\b")
 
 # --- p-values -------------------------------------------------------------------
@@ -117,11 +117,11 @@ ORDINAL_WORDS = {
 }
 _NUM_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ORD_WORD = "|".join(ORDINAL_WORDS)
-#: "N unit" with digits or words, hyphenated or not: "1 month", "one week", "6-month", "24 hours", "3 month".
+#: `N unit` with digits or words, hyphenated or not: "1 month", "one week", "6-month", "24 hours", "3 month".
 TIMEPOINT_AMOUNT = re.compile(
     rf"\b(?P<amount>\d+(?:\.\d+)?|{_NUM_WORD})(?:{SPACE}|-){{1,2}}{TIME_UNIT}\b", re.IGNORECASE
 )
-#: "unit N": "week 2", "Week 24", "day 28", "month 1".
+#: `unit N`: "week 2", "Week 24", "day 28", "month 1".
 TIMEPOINT_UNIT_FIRST = re.compile(rf"\b(?P<unit>week|wk|day|month|year|hour)s?{SPACE}?(?P<amount>\d+)\b(?!\s*(?:%|patients|cells))", re.IGNORECASE)
 #: "the fourth week", "20th week", "the 1st year".
 TIMEPOINT_ORDINAL = re.compile(
@@ -169,7 +169,7 @@ DEMOGRAPHIC_CUE = re.compile(
     r"time since diagnosis|birth ?weight|gestational age)\b",
     re.IGNORECASE,
 )
-#: Numbers that are doses, not outcomes: "× 10^6", "x 10(6)", "cells/kg", "million cells".
+#: Numbers that are doses, not outcomes: " × 10^6 cells/kg", " x 10(6) cells", " cells/kg", " million cells".
 DOSE_CONTEXT = re.compile(
     r"[\s\u00a0)\]]*(?:(?:[x×]\s?)?10\s?(?:\^\s?\d+|\(\d+\)|\d)\s*(?:cells|MSCs?\b|/kg|per\s+kg)|cells|million|billion|MSCs?\b|/kg)",
     re.IGNORECASE,
@@ -253,7 +253,7 @@ INFUSION_COUNT_ANCHORS = (
     "infusion", "injection", "dose", "administration", "transplantation", "transfusion", "implantation", "application",
     "course", "次",
 )
-#: "N times" of giving the cells (several in one sentence add up): "(4 times)", "given three times at 4-week intervals".
+#: `N times` of giving the cells (several in one sentence add up): "(4 times)", "given three times at 4-week intervals".
 INFUSION_TIMES = re.compile(
     r"\b(?P<n>twice|thrice|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+times\b"
     r"(?!\s+(?:higher|lower|more|less|greater|larger|smaller|as|than|the|per|a|daily|weekly|monthly|that|faster|slower)\b)"
