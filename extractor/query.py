@@ -5,7 +5,10 @@
 - ``find_studies`` / ``find_values``: the filters an analyst asks for most
   (design, cell source, condition, measure, minimum sample size, years,
   full-text search), one row per study or one per outcome value. A repeated
-  filter matches any of its values; different filters must all match.
+  filter matches any of its values; different filters must all match. A
+  condition matches as a substring ("lupus" finds "lupus nephritis"); a
+  measure matches whole words of the name or an alias ("CK" finds "serum CK",
+  not "back pain").
   ``source="best"`` keeps one record per document (curated where there is
   one), as ``export --source best`` does.
 - ``write_result``: a result as CSV or JSON.
@@ -35,19 +38,38 @@ YEAR_FLOOR, YEAR_CEILING = 0, 9999
 # A year or a range of years: "2015", "2010..2020", "2010..", "..2020" (also "2010-2020").
 YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(\.\.|-)?\s*(\d{4})?\s*$")
 
+#: Characters read as word breaks in measure names and aliases ("MMT-8", "CK (U/L)", "FEV1/FVC").
+WORD_BREAKS = "-(),/;:[]\"'"
+# A measure query cut into words the same way: "Creatine-Kinase" -> "creatine kinase".
+WORD_BREAK = re.compile("[" + re.escape(WORD_BREAKS) + r"\s]+")
+
+
+def _words_sql(expression: str) -> str:
+    """SQL of ``expression`` with word breaks as single spaces, padded: ``serum CK (U/L)`` -> `` serum ck u l ``."""
+    for char in WORD_BREAKS:
+        expression = f"replace({expression}, '{char.replace(chr(39), chr(39) * 2)}', ' ')"
+    for _ in range(2):  # "serum (CK)" -> "serum  ck " -> "serum ck "
+        expression = f"replace({expression}, '  ', ' ')"
+    return f"(' ' || {expression} || ' ')"
+
+
+# A measure matches when its name or an alias holds the query's words as whole words, so "CK" finds
+# "serum CK" but not "back pain"; ``q.value`` is the query already cut into words (``measure_words``).
+_MEASURE_MATCH = (f"(instr({_words_sql('lower(o.measure)')}, ' ' || q.value || ' ') > 0 OR EXISTS (SELECT 1 "
+                  f"FROM json_each(coalesce(o.aliases, '[]')) a WHERE instr({_words_sql('lower(a.value)')}, "
+                  "' ' || q.value || ' ') > 0))")
+
 #: WHERE clauses of each filter over ``records r`` and ``documents d``; ``?`` takes a JSON array of the values.
 FILTER_CLAUSES = {
     "designs": "r.design_type IN (SELECT value FROM json_each(?))",
     "cell_sources": "EXISTS (SELECT 1 FROM json_each(r.cell_sources) s WHERE s.value IN (SELECT value FROM json_each(?)))",
     "conditions": ("EXISTS (SELECT 1 FROM json_each(r.conditions) c, json_each(?) q "
                    "WHERE instr(lower(c.value), lower(q.value)) > 0)"),
-    "measures": ("EXISTS (SELECT 1 FROM outcomes o, json_each(?) q WHERE o.record_id = r.id AND "
-                 "(instr(lower(o.measure), lower(q.value)) > 0 OR instr(lower(coalesce(o.aliases, '')), lower(q.value)) > 0))"),
+    "measures": f"EXISTS (SELECT 1 FROM outcomes o, json_each(?) q WHERE o.record_id = r.id AND {_MEASURE_MATCH})",
     "document_ids": "d.id IN (SELECT value FROM json_each(?))",
 }
 #: The same measure filter on one outcome ``o`` (for value rows: only the values of matching measures).
-VALUE_MEASURE_CLAUSE = ("EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(lower(o.measure), lower(q.value)) > 0 "
-                        "OR instr(lower(coalesce(o.aliases, '')), lower(q.value)) > 0)")
+VALUE_MEASURE_CLAUSE = f"EXISTS (SELECT 1 FROM json_each(?) q WHERE {_MEASURE_MATCH})"
 #: Records of one source; ``best``: the curated record where a document has one, else the extracted one.
 SOURCE_CLAUSES = {
     "extracted": "r.source = 'extracted'",
@@ -182,15 +204,16 @@ def _find(store: Store, filters: StudyFilters, template: str, *, value_rows: boo
 def _where(filters: StudyFilters, ranked: Sequence[str] | None, *, value_rows: bool) -> tuple[list[str], list[Any]]:
     """The AND-ed clauses and their parameters."""
     clauses, params = [SOURCE_CLAUSES[filters.source]], []
+    measures = [measure_words(m) for m in filters.measures]
     lists = {"designs": filters.designs, "cell_sources": filters.cell_sources, "conditions": filters.conditions,
-             "measures": filters.measures, "document_ids": ranked}
+             "measures": measures, "document_ids": ranked}
     for name, values in lists.items():
         if values is not None and (values or name == "document_ids"):
             clauses.append(FILTER_CLAUSES[name])
             params.append(json.dumps(list(values), ensure_ascii=False))
-    if value_rows and filters.measures:
+    if value_rows and measures:
         clauses.append(VALUE_MEASURE_CLAUSE)
-        params.append(json.dumps(list(filters.measures), ensure_ascii=False))
+        params.append(json.dumps(measures, ensure_ascii=False))
     if filters.min_n is not None:
         clauses.append("r.sample_size >= ?")
         params.append(filters.min_n)
@@ -198,6 +221,14 @@ def _where(filters: StudyFilters, ranked: Sequence[str] | None, *, value_rows: b
         clauses.append("d.year BETWEEN ? AND ?")
         params.extend(filters.years)
     return clauses, params
+
+
+def measure_words(text: str) -> str:
+    """A measure query as the words it is matched by: ``"Creatine-Kinase "`` -> ``"creatine kinase"``."""
+    words = WORD_BREAK.sub(" ", text.lower()).strip()
+    if not words:
+        raise QueryError(f"--measure {text!r} has no words to match")
+    return words
 
 
 def _search_ids(store: Store, query: str) -> list[str]:

@@ -305,3 +305,28 @@ def test_an_older_database_asks_for_an_upgrade(tmp_path):
     assert runner.invoke(app, ["curate", "import", str(FIXTURES / "knee_rct.json"), "--db", str(path)]).exit_code == 0
     assert invoke("SELECT count(*) FROM study_overview WHERE preferred = 1", "--db", str(path), "-f", "csv"
                   ).stdout.splitlines() == ["count(*)", "1"]
+
+
+@pytest.mark.parametrize("query, measure, aliases, matched", [
+    ("CK", "serum creatine kinase", ["CK"], True),
+    ("ck", "serum CK (U/L)", [], True),
+    ("serum ck", "serum (CK)", [], True),
+    ("creatine-kinase", "Creatine kinase", [], True),
+    ("CK", "back pain", [], False),  # whole words only: "ck" is not a word of "back"
+    ("pain", "back pain score", [], True),
+    ("VAS", "pain", ["VAS-100", "visual analogue scale"], True),
+    ("FEV1", "FEV1/FVC ratio", [], True),
+    ("kinase", "creatine kinase", [], True),
+    ("creat", "creatine kinase", [], False),
+])
+def test_measure_words_match_whole_words(store, query, measure, aliases, matched):
+    record = {"schema_version": "1", "document": {"id": "doi:10.5555/m", "source_file": "m.txt"},
+              "outcomes": [{"measure": measure, "aliases": aliases, "values": [_value("baseline", 0, 1, 1)]}]}
+    store.save_record(record)
+    result = find_values(store, StudyFilters(measures=(query,)))
+    assert len(result.rows) == int(matched)
+
+
+def test_an_empty_measure_is_an_error(db):
+    result = invoke("--db", str(db), "--measure", " - ")
+    assert result.exit_code == 1 and "has no words to match" in result.stderr

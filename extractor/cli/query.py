@@ -52,7 +52,7 @@ def query_command(
     cell_source: Annotated[list[str] | None, typer.Option(help="Cell source, e.g. umbilical_cord (repeatable).")] = None,
     condition: Annotated[list[str] | None, typer.Option(help="Words of a condition, e.g. lupus (repeatable).")] = None,
     measure: Annotated[list[str] | None, typer.Option(
-        help="Words of an outcome measure or its alias, e.g. \"creatine kinase\" (repeatable).")] = None,
+        help="Whole words of an outcome measure or its alias, e.g. \"creatine kinase\" or CK (repeatable).")] = None,
     min_n: Annotated[int | None, typer.Option("--min-n", min=0, help="Smallest sample size.")] = None,
     year: Annotated[str | None, typer.Option(help="Year or range: 2015, 2010..2020, 2010.., ..2020.")] = None,
     search: Annotated[str | None, typer.Option(
