@@ -70,9 +70,9 @@ ATTACH_BLOCKER = re.compile(
     re.IGNORECASE,
 )
 #: Text between a cell hit and a source after it that attaches them: "MSCs from adult bone marrow",
-#: "MSCs manufactured from the bone marrow of", "MSCs of umbilical cord origin".
+#: "MSCs manufactured from the bone marrow of", "MSCs isolated from the patients' own bone marrow".
 ATTACH_FROM = re.compile(
-    r"^[\s)\]]*(?:(?:\w+\s+)?(?:from|derived\s+from)|of)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+    r"^[\s)\]]*(?:(?:\w+\s+)?(?:from|derived\s+from)|of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 #: A unit that speaks of cells, so a route in it is the cells' route: "cells", "MSCs", "transplantation".
