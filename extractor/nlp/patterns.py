@@ -263,10 +263,11 @@ INFUSION_TIMES = re.compile(
 )
 #: Literals every "N times" holds.
 INFUSION_TIMES_ANCHORS = (" times", "once", "twice", "thrice")
-#: A fixed weekly schedule: "infused weekly for 4 weeks" (4), "twice a week for 4 weeks" (8).
+#: A fixed weekly schedule: "infused weekly for 4 weeks" (4), "twice a week for 4 weeks" (8); "weekly for an
+#: additional 4 weeks" is a second count, so a varying schedule gives no single number.
 INFUSION_WEEKLY = re.compile(
     r"\b(?:(?P<twice>twice)\s+(?:a|per|every)\s+week|weekly|once\s+(?:a|per|every)\s+week|every\s+week)\s+for\s+"
-    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:consecutive\s+)?weeks\b",
+    r"(?:an?\s+|another\s+)?(?:additional\s+|further\s+|more\s+)?(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:consecutive\s+)?weeks\b",
     re.IGNORECASE,
 )
 #: Literals every weekly schedule holds.

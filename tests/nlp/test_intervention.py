@@ -196,6 +196,7 @@ INFUSION_CASES = [
     ("Each patient received a single 10-mL intralesional injection of MSCs.", 1),
     ("Patients were treated intravenously (4 times) and intrathecally (3 times) with MSCs.", 7),
     ("MSCs were infused weekly for 4 weeks.", 4),
+    ("MSCs were given twice a week for 4 weeks and, if needed, weekly for an additional 4 weeks.", None),
     ("UC-MSCs were given three times at 4-week intervals.", 3),
     ("HUC-MSCs were infused intravenously twice at a 4-week interval.", 2),
     ("Ten patients received one dose and six received two doses of MSCs.", None),
