@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 PARTITION_FILES = 512
 #: ... and bytes per task at most; a larger input is a task of its own.
 PARTITION_BYTES = 32 << 20
+#: How long to wait for a scheduler given with ``scheduler=`` before giving up.
+SCHEDULER_TIMEOUT = "30s"
 #: Shard files: one per task, named by the run and the partition.
 SHARD_NAME = "shard-{run:06d}-{index:05d}.db"
 
@@ -200,7 +202,7 @@ def _client(distributed: ModuleType, scheduler: str | None, workers: int | None)
     """A client of the scheduler at ``scheduler``, or of a ``LocalCluster`` run here for the block."""
     if scheduler:
         try:
-            client = distributed.Client(scheduler, timeout="30s")
+            client = distributed.Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise DaskUnavailable(f"cannot reach the Dask scheduler at {scheduler} ({exc}); "
                                   "check the address, or leave --scheduler out to run a local cluster") from exc

@@ -62,7 +62,7 @@ def run_command(
 ) -> None:
     """Read, extract and store every input under PATHS; print what was read, stored, skipped and failed."""
     if engine is Engine.local and (scheduler or shards):
-        raise typer.BadParameter("--scheduler and --shards need --engine dask", param_hint="--scheduler/--shards")
+        raise typer.BadParameter("only with --engine dask", param_hint="--scheduler" if scheduler else "--shards")
     # Imported here so that `extractor --help` does not load the extraction modules.
     from extractor.parallel import default_workers
     from extractor.store import open_store
