@@ -85,7 +85,7 @@ PARTICIPANT_ANCHORS = (
     "individuals", "Patients", "例",
 )
 #: Statements about the text itself, where a review cue names this paper: "This systematic review", "we searched".
-SELF_REFERENCE = re.compile(r"\b(?:this|we|our|present|current|aim|aims|aimed|objective|purpose)\b|本文|本研究", re.IGNORECASE)
+REVIEW_SELF_REFERENCE = re.compile(r"\b(?:this|we|our|present|current|aim|aims|aimed|objective|purpose)\b|本文|本研究", re.IGNORECASE)
 #: Units of duration in days (FORMAT.md: day 1, week 7, month 30, year 365), Chinese units included.
 DURATION_DAYS = {
     "day": 1, "d": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365,
@@ -131,7 +131,7 @@ def extract_design(doc: Doc) -> Section:
         "controlled": _controlled(design_type),
         "blinding": blinding,
         "phase": phase,
-        "retrospective": _retrospective(cues, design_type),
+        "retrospective": _retrospective(cues),
         "multicenter": True if cues.has("multicenter") else False if cues.has("single_center") else None,
         "statistical_tests": list(dict.fromkeys(name for name, _ in tests)),
         "follow_up": follow_up,
@@ -185,7 +185,7 @@ def _review(cues: Cues) -> tuple[str, list[Hit]] | None:
 
 def _self_referent(hit: Hit, scope: Scope) -> bool:
     """True when the hit is in the title or in a unit where the text speaks of itself ("This meta-analysis")."""
-    return hit.unit in scope.title_units or bool(SELF_REFERENCE.search(scope.unit_text(hit.unit)))
+    return hit.unit in scope.title_units or bool(REVIEW_SELF_REFERENCE.search(scope.unit_text(hit.unit)))
 
 
 def _preclinical(cues: Cues) -> tuple[str, list[Hit]] | None:
@@ -223,7 +223,7 @@ def _controlled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
     """A named cohort study; a concurrent control: cohort when observational, else non_randomized_controlled."""
     if cues.has("cohort_study"):
         return "cohort", cues.first("cohort_study")
-    observational = cues.all("observational", "cohort_study", "retrospective")
+    observational = cues.all("observational", "retrospective")
     control = cues.first("non_randomized_controlled", "control")
     if control and not cues.has("single_arm"):
         if observational:
@@ -283,7 +283,7 @@ def _controlled(design_type: str | None) -> bool | None:
     return None
 
 
-def _retrospective(cues: Cues, design_type: str | None) -> bool | None:
+def _retrospective(cues: Cues) -> bool | None:
     """True when stated retrospective, False when stated prospective, else None (not stated)."""
     if cues.has("retrospective"):
         return True

@@ -24,7 +24,7 @@ what to match; this module says how hits combine:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from spacy.tokens import Doc
 
@@ -90,32 +90,27 @@ ATTACH_CJK_GAP = 5
 def extract_intervention(doc: Doc) -> Section:
     """The intervention section of ``doc``: cell types, sources, donor, routes, doses, infusions."""
     scope = doc_scope(doc)
-    all_types = family_hits(doc, "cell_types")
-    types = _therapy_types(all_types, scope)
-    setting = [h for h in all_types if h not in types]
-    sources = _attached_sources(family_hits(doc, "cell_sources"), types, scope)
-    donor_hits = _donor(family_hits(doc, "donors"), types, setting, sources, scope)
-    route_hits = family_hits(doc, "routes")
-    routes = _routes(route_hits, scope, all_types + family_hits(doc, "cell_sources"))
+    hits = {name: family_hits(doc, name) for name in ("cell_types", "cell_sources", "donors", "routes")}
+    types = _therapy_types(hits["cell_types"], scope)
+    setting = [h for h in hits["cell_types"] if h not in types]
+    chosen_types = _chosen_types(types, scope)
+    sources = _attached_sources(hits["cell_sources"], types, scope)
+    donor = _donor(hits["donors"], types, setting, sources, scope)
+    routes = _routes(hits["routes"], scope, hits["cell_types"] + hits["cell_sources"])
     doses = find_doses(scope, types)
-    infusions, infusion_spans = count_infusions(scope, {h.unit for h in route_hits if not h.pseudo})
-    kept_types = _own_first(types, scope)
-    cell_types = _ids(kept_types)
-    if len(cell_types) > 1:
-        kept_types = [h for h in kept_types if h.id != "stem_cell_unspecified"]
-        cell_types = _ids(kept_types)
+    infusions, infusion_spans = count_infusions(scope, {h.unit for h in hits["routes"] if not h.pseudo})
     values = {
-        "cell_types": cell_types,
+        "cell_types": _ids(chosen_types),
         "cell_sources": _ids(sources),
-        "donor": _donor_value(donor_hits),
+        "donor": _donor_value(donor),
         "routes": _ids(routes),
         "doses": [{"value": value, "unit": unit} for value, unit, _ in doses],
         "infusions": infusions,
     }
     evidence = (
-        _spans(scope, kept_types, "intervention.cell_types")
+        _spans(scope, chosen_types, "intervention.cell_types")
         + _spans(scope, sources, "intervention.cell_sources")
-        + _spans(scope, [h for h in donor_hits if isinstance(h, Hit)], "intervention.donor")
+        + _spans(scope, [h for h in donor if isinstance(h, Hit)], "intervention.donor")
         + _spans(scope, routes, "intervention.routes")
         + tuple(Span.of(scope.text, s, e, rule="dose", field="intervention.doses") for _, _, (s, e) in doses)
         + tuple(Span.of(scope.text, s, e, rule="infusions", field="intervention.infusions") for s, e in infusion_spans)
@@ -141,6 +136,13 @@ def _therapy_types(hits: list[Hit], scope: Scope) -> list[Hit]:
         if therapy and not hit.pseudo and not scope.hedged(hit.start):
             kept.append(hit)
     return kept
+
+
+def _chosen_types(types: list[Hit], scope: Scope) -> list[Hit]:
+    """The therapy's cell types, own units first; unspecified stem cells only when nothing more specific is named."""
+    kept = _own_first(types, scope)
+    specific = [h for h in kept if h.id != "stem_cell_unspecified"]
+    return specific or kept
 
 
 def _attached_sources(sources: list[Hit], types: list[Hit], scope: Scope) -> list[Hit]:
@@ -346,7 +348,7 @@ def _dose_unit(scope: Scope, unit_index: int, at: int, end: int, types: list[Hit
 # --- infusions ------------------------------------------------------------------------------------------------
 
 
-def count_infusions(scope: Scope, route_units: set[int] = frozenset()) -> tuple[int | None, list[tuple[int, int]]]:
+def count_infusions(scope: Scope, route_units: Set[int] = frozenset()) -> tuple[int | None, list[tuple[int, int]]]:
     """Administrations per patient when the text states one number ("three intravenous infusions",
     "on days 0, 7 and 14", "(4 times) and intrathecally (3 times)" = 7); None when counts disagree.
     Only units that speak of giving something (or name a route, ``route_units``) count; own units first."""
