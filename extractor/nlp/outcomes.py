@@ -82,6 +82,8 @@ ENROLMENT_WORD = re.compile(
 )
 #: "..., and low back pain in": the event named right before a count of people.
 COUNT_SUBJECT = re.compile(r"(?:\band|,|;)\s+(?P<subject>[A-Za-z][\w\-' ]{2,40}?)\s+(?:in|among)\s+(?:the\s+)?$")
+#: Demographic shares right before a percentage: "female (78%)", "men, 54%", "aged over 60 (35%)".
+DEMOGRAPHIC_SHARE = re.compile(r"\b(?:female|male|women|men|sex|gender|white|black|caucasian|asian|aged?\b[^()]{0,15})\W{0,3}$", re.IGNORECASE)
 #: Words that make a percentage a measured quantity: "score values were 3.0%", "the score increased to 24.0%".
 MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|index|ratio|density|fraction|content)\b", re.IGNORECASE)
 #: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
@@ -325,6 +327,8 @@ def _percent_mentions(text: str, start: int, end: int):
     previous: Mention | None = None
     for match in PERCENT.finditer(text, start, end):
         mention = _classify_percent(text, start, end, match)
+        if mention is None:
+            continue
         if previous is not None and previous.statistic != "percent" and mention.statistic == "percent" and (
             PERCENT_LIST_GAP.fullmatch(text[previous.end : match.start()])
         ):
@@ -335,8 +339,10 @@ def _percent_mentions(text: str, start: int, end: int):
         yield mention
 
 
-def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention:
+def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention | None:
     before = text[max(start, match.start() - 25) : match.start()]
+    if DEMOGRAPHIC_SHARE.search(before):
+        return None  # "predominantly female (78%)": who was studied, not an outcome
     clause = text[_clause_start(text, start, match.start()) : match.start()]
     signed = match.group("value")[0] in "+-−–"
     if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
@@ -697,11 +703,21 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     return current
 
 
+#: A section heading with its name: "Background and aim:", "RESULTS:", "Objective ".
+SECTION_HEADING = re.compile(
+    r"\W*(?P<name>background|introduction|context|rationale|objectives?|aims?|purpose|methods?|materials|design|setting|"
+    r"participants|patients|interventions?|measurements|results?|findings|conclusions?|interpretation)\b(?:\s+and\s+aims?)?\s*[:.\-–]?",
+    re.IGNORECASE,
+)
+#: Section names whose numbers are context rather than results.
+BACKGROUND_SECTIONS = ("background", "introduction", "context", "rationale")
 #: A section heading opening a sentence: "Results:", "METHODS", "Findings -".
 HEADING = re.compile(
     r"^\W*(?:background|objectives?|aims?|purpose|methods?|materials|design|setting|results?|findings|conclusions?|interpretation)\b\s*[:.\-–]?\s*",
     re.IGNORECASE,
 )
+#: A subject ending in a count of people: "Thirteen out of 15 patients [", "10 of 12 patients (".
+COUNTED_PEOPLE_END = re.compile(r"\b(?:of|out of)\s+(?:the\s+)?\d+\s+(?:patients|subjects|participants|cases)\W*$|\b\d+\s+(?:patients|subjects|participants)\W*$", re.IGNORECASE)
 #: Subjects that name people or nothing, not a measure: "the two groups", "there", "patients".
 NOT_A_MEASURE = re.compile(
     r"(?:the\s+)?(?:two\s+|three\s+|both\s+|all\s+|these\s+)?(?:groups?|arms?|patients|subjects|participants|cohorts?|"
@@ -715,7 +731,8 @@ POPULATION_PHRASE = re.compile(
 )
 #: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing".
 MEASURE_AFTER = re.compile(
-    r"[\s)\]]*(?:of\s+(?:the\s+)?(?:patients|subjects|participants)\s+)?(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+"
+    r"[\s)\]]*(?:of\s+(?:the\s+)?(?:patients|subjects|participants)\s+)?"
+    r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+"
     r"(?:a\s+|an\s+)?(?P<measure>[A-Za-z][\w\-' ]{2,60}?)(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
     re.IGNORECASE,
 )
@@ -764,7 +781,9 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
         segment = segment[new.start("subject") :]
     verbs = list(MEASURE_VERB.finditer(segment))
     if not verbs:
-        return _clean_measure(segment)
+        return None if COUNTED_PEOPLE_END.search(segment) else _clean_measure(segment)
+    if COUNTED_PEOPLE_END.search(segment[: verbs[0].start()]):
+        return None  # "Thirteen out of 15 patients [87%] ...": the measure follows the value
     subject = _clean_measure(segment[: verbs[0].start()])
     predicate = segment[verbs[-1].end() :]
     if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
@@ -957,7 +976,10 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
     context: Timepoint | None = None
     measure: str | None = None
     mentions: list[Mention] = []
-    for start, end in _sentences(doc):
+    sentences = list(_sentences(doc))
+    for start, end in _background_sentences(text, sentences):
+        sentences.remove((start, end))
+    for start, end in sentences:
         if "\n\n" in text[start:end]:
             context = None
         if not DIGIT.search(text, start, end) and not OPENER_WORD.match(text, start):
@@ -981,6 +1003,21 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
 RUN_ON_BREAK = re.compile(r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])")
 #: Abbreviations whose period is not a sentence end: "St.George", "Dr.Smith", "vs.Placebo".
 NOT_A_BREAK = re.compile(r"(?:\b(?:St|Dr|Mr|Ms|Mrs|vs|al|No|Fig|Ref|approx)|\b[A-Z])$")
+
+
+def _background_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of a structured abstract's Background section: context, not this study's results.
+
+    Only a Background closed by a later heading counts, so an abstract whose one
+    heading is "Background/Objective:" keeps all its sentences.
+    """
+    headings = [(i, SECTION_HEADING.match(text, start)) for i, (start, _) in enumerate(sentences)]
+    headings = [(i, m.group("name").lower()) for i, m in headings if m]
+    skipped: list[tuple[int, int]] = []
+    for (i, name), (j, _) in zip(headings, headings[1:]):
+        if name.startswith(BACKGROUND_SECTIONS):
+            skipped.extend(sentences[i:j])
+    return skipped
 
 
 def _sentences(doc: Doc):

@@ -194,3 +194,32 @@ def test_evidence_quotes_the_text(text: str) -> None:
             span = value["evidence"]
             assert text[span.start : span.end] == span.quote
             assert span.rule
+
+
+def test_background_section_numbers_are_context_not_results() -> None:
+    text = (
+        "Background: In earlier series 40% of patients relapsed. "
+        "Methods: Ten patients received cells. "
+        "Results: Remission was achieved by 7 of 10 patients (70%) at 6 months."
+    )
+    values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert values == [70]
+
+
+def test_a_lone_background_heading_keeps_the_abstract() -> None:
+    text = "Background/Objective: We tested cells in ten patients. The mean score fell from 3.2 ± 0.4 to 2.1 ± 0.3 at week 4."
+    values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert values == [3.2, 2.1]
+
+
+def test_demographic_shares_are_not_outcomes() -> None:
+    text = "Participants were mostly female (78%). HbA1c fell from 8.1 ± 0.9 to 7.2 ± 0.8 at 12 weeks."
+    outcomes = extract_text(text).outcomes
+    assert [o["measure"] for o in outcomes] == ["HbA1c"]
+
+
+def test_measure_named_after_a_count_of_people() -> None:
+    text = "Eleven out of 12 patients [92%] treated with MSCs were free of relapse at 1 year."
+    (outcome,) = extract_text(text).outcomes
+    assert outcome["measure"] == "free of relapse"
+    assert outcome["values"][0]["n"] == 12
