@@ -69,11 +69,14 @@ SELF_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 #: A sentence about earlier work, read as background wherever it stands: "We previously reported ...",
-#: "Previous studies showed ...", "has been shown to" (not "previously treated", which describes patients).
+#: "Previous studies showed ...", "has been shown to", "have been widely used" (not "previously treated",
+#: which describes patients).
 PRIOR_WORK = re.compile(
     r"\bpreviously\s+(?:reported|published|shown|demonstrated|described|studied|conducted|found|observed)\b"
     r"|\b(?:our|a|the)?\s*(?:previous|prior|earlier)\s+(?:\w+\s+)?(?:studies|study|trials?|work|reports?|research|data)\b"
-    r"|\b(?:have|has)\s+(?:been\s+)?(?:shown|reported|demonstrated)\b|既往研究|前期研究",
+    r"|\b(?:have|has)\s+(?:been\s+)?(?:shown|reported|demonstrated)\b"
+    r"|\b(?:have|has)\s+been\s+(?:widely\s+|extensively\s+|increasingly\s+)?(?:used|studied|investigated|applied|explored|tested)\b"
+    r"|既往研究|前期研究",
     re.IGNORECASE,
 )
 #: Longest unit read as one sentence; a longer one is text without sentence punctuation, where one

@@ -94,6 +94,8 @@ SOURCE_CASES = [
     ("Background: MSC-NPs are a bone marrow mesenchymal stem cell-derived product.\nMethods: Patients received "
      "six injections of autologous MSC-NPs.", ["bone_marrow"]),
     ("Mesenchymal stem cells were infused in 20 patients.", []),
+    ("MSCs derived from bone marrow and adipose tissue have been widely studied. We infused umbilical cord MSCs "
+     "in 20 patients.", ["umbilical_cord"]),
     xfail("Cells were isolated from the umbilical cord and expanded; the MSCs were then infused.", ["umbilical_cord"],
           reason="a source in another clause than the cells is not attached"),
 ]
