@@ -11,9 +11,10 @@ An entry is paired with the extracted record of the same ``document.id``;
 the result lists entries without one (and, when an extracted document has
 the same source file name under another id, that id). Curators often key a
 hand-made entry by file (``file:002``) where the extractor keyed the document
-by the hash of its bytes; ``align_by_file=True`` stores such an entry under
-the one extracted document of the same file name, so curated and extracted
-records of a document share its id (and ``best`` picks one of them).
+by the hash of its bytes; ``align_by_file=True`` (the command's default)
+stores such an entry under the one extracted document of the same file name,
+so curated and extracted records of a document share its id (and ``best``
+picks one of them).
 """
 
 from __future__ import annotations

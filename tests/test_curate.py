@@ -152,19 +152,19 @@ def test_invalid_entries_are_listed_and_skipped(work, tmp_path):
     assert stored(db, "SELECT count(*) FROM records WHERE source = 'curated'") == [(4,)]
 
 
-def test_entries_without_an_extracted_record_are_reported_and_can_be_aligned(work, tmp_path):
+def test_entries_keyed_by_file_are_aligned_by_default_or_reported_with_keep_ids(work, tmp_path):
     _, db, curated = work
     record = json.loads((curated / "knee_oa_single_arm.json").read_text())
     extracted_id = record["document"]["id"]
     record["document"]["id"] = "file:knee"
     entry = tmp_path / "knee.json"
     entry.write_text(json.dumps(record))
-    plain = invoke("curate", "import", str(entry), "--db", str(db))
+    plain = invoke("curate", "import", str(entry), "--db", str(db), "--keep-ids")
     assert plain.exit_code == 0
     assert f"no extracted record for file:knee (knee_oa_single_arm/knee_oa_single_arm.txt); extracted as " \
            f"{extracted_id}" in plain.output
-    assert "--align-by-file" in plain.output
-    aligned = invoke("curate", "import", str(entry), "--db", str(db), "--align-by-file")
+    assert "without --keep-ids" in plain.output
+    aligned = invoke("curate", "import", str(entry), "--db", str(db))
     assert aligned.exit_code == 0, aligned.output
     assert summary_value(aligned.output, "aligned by file name") == "1"
     assert stored(db, "SELECT count(*) FROM records WHERE document_id = ?", (extracted_id,)) == [(2,)]

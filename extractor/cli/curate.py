@@ -34,9 +34,10 @@ def import_command(
     curated_at: Annotated[str | None, typer.Option(
         "--curated-at", help="When, as an ISO 8601 date or time (overrides provenance.curated_at).")] = None,
     align_by_file: Annotated[bool, typer.Option(
-        "--align-by-file", help="Store an entry whose document id has no extracted record under the id of the "
-                                "one extracted document with the same file name (e.g. file:002 -> sha256:...).")
-    ] = False,
+        "--align-by-file/--keep-ids", help="Store an entry whose document id has no extracted record under the id of "
+                                           "the one extracted document with the same file name (e.g. file:002 -> "
+                                           "sha256:...); --keep-ids stores every entry under its own id.")
+    ] = True,
 ) -> None:
     """Validate and store curated entries (source "curated"); invalid ones are listed and skipped (exit 1)."""
     from extractor.curate import check_timestamp, import_curated
@@ -68,6 +69,6 @@ def _print_summary(result: ImportResult, *, db: Path) -> None:
     if len(result.unmatched) > SHOWN_UNMATCHED:
         lines.append(f"  ... and {len(result.unmatched) - SHOWN_UNMATCHED} more without an extracted record")
     if any(item.same_file for item in result.unmatched):
-        lines.append("  (--align-by-file stores such entries under the extracted document's id)")
+        lines.append("  (without --keep-ids such entries are stored under the extracted document's id)")
     lines += [str(problem) for problem in result.problems]
     typer.echo("\n".join(lines))
