@@ -117,7 +117,9 @@ DURATION_VALUE = re.compile(r"(?:\b(?:was|were|of|averaged)|[:=]|\bvs\.?|\bversu
 #: "a, b and c, respectively" after "was"/"were": a list of values.
 RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%]+)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
 #: "from a to b": the reference value of a change over time.
-FROM_CUE = re.compile(r"\bfrom[\s\u00a0(\[]*$", re.IGNORECASE)
+FROM_CUE = re.compile(r"(?:\bfrom|由|从)[\s\u00a0(\[（]*$", re.IGNORECASE)
+#: The "to" of "from a to b", Chinese included ("降至", "升至", "到").
+TO_CUE = re.compile(r"\bto\b|至|到")
 #: Group words that make "a vs b" a comparison between arms rather than before-after.
 GROUP_WORD = re.compile(r"\b(?:groups?|arms?|placebo|control|controls|cohorts?|versus the|compared with the)\b", re.IGNORECASE)
 #: "(n = 9)", "n=30": participants a value is based on.
@@ -130,7 +132,7 @@ GAP_FILLER = re.compile(
 #: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
 CONTEXT_OPENER = re.compile(r"^\W*(?:results?\W*)?(?:after|at|by|during)\s+(?:the\s+)?$", re.IGNORECASE)
 #: Clause boundaries inside a sentence.
-CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）")
+CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）|[，；、]")
 #: Leading words that are not part of a measure name.
 MEASURE_LEAD = re.compile(
     r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
@@ -515,7 +517,8 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
         if before:
             gap = text[before[-1].end : tp.start]
             pairs.append((_gap_cost(gap), len(gap), before[-1], tp))
-        if after:
+        if after and not FROM_CUE.search(text, max(start, after[0].start - 12), after[0].start):
+            # the "from" value of "At 3 months, ALT fell from a to b" is the baseline, not the 3-month value
             gap = text[tp.end : after[0].start]
             pairs.append((_gap_cost(gap), len(gap), after[0], tp))
     used: set[int] = set()
@@ -578,7 +581,7 @@ def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
         before = text[max(start, mention.start - 12) : mention.start]
         if FROM_CUE.search(before) and i + 1 < len(mentions):
             mention.baseline = in_from_list = True
-        elif in_from_list and not re.search(r"\bto\b", gap) and i + 1 < len(mentions):
+        elif in_from_list and not TO_CUE.search(gap) and i + 1 < len(mentions):
             mention.baseline = True
         elif i > 0 and VERSUS.match(gap):
             in_from_list = False
@@ -703,6 +706,11 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     return current
 
 
+#: Chinese links between a measure and its values: "由" (from), "为" (was), "降至" (fell to), "升至" (rose to).
+CJK_VERB = re.compile(r"由|从|为|是|降至|升至|下降|升高|降低|增加|减少|分别")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+#: Chinese words around a timepoint that are not part of a measure: "治疗后" (after treatment), "移植后".
+CJK_TIME_FILLER = re.compile(r"^(?:治疗|移植|输注|注射|干预|术)?[后前]")
 #: A section heading with its name: "Background and aim:", "RESULTS:", "Objective ".
 SECTION_HEADING = re.compile(
     r"\W*(?P<name>background|introduction|context|rationale|objectives?|aims?|purpose|methods?|materials|design|setting|"
@@ -779,6 +787,9 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     new = NEW_SUBJECT.search(segment)
     if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
         segment = segment[new.start("subject") :]
+    cjk = CJK_VERB.search(segment)
+    if cjk and CJK_CHAR.search(segment):
+        return _clean_measure(segment[: cjk.start()])
     verbs = list(MEASURE_VERB.finditer(segment))
     if not verbs:
         return None if COUNTED_PEOPLE_END.search(segment) else _clean_measure(segment)
@@ -797,6 +808,8 @@ def _clean_measure(phrase: str) -> str | None:
         phrase = phrase[: tp.start] + phrase[tp.end :]
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
     phrase = MEASURE_MODIFIER.sub("", phrase)
+    if CJK_CHAR.search(phrase):
+        phrase = CJK_TIME_FILLER.sub("", phrase.rsplit("，", 1)[-1].strip()).strip()
     if "," in phrase:
         phrase = phrase.rsplit(",", 1)[1] if phrase.rsplit(",", 1)[1].strip() else phrase
     phrase = re.sub(r"\s+", " ", phrase).strip()
@@ -1000,7 +1013,9 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
 
 
 #: Sentence ends the tokenizer misses in run-together text: "groups.(2)The", "treatment.Previous".
-RUN_ON_BREAK = re.compile(r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])")
+RUN_ON_BREAK = re.compile(
+    r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])|。"
+)
 #: Abbreviations whose period is not a sentence end: "St.George", "Dr.Smith", "vs.Placebo".
 NOT_A_BREAK = re.compile(r"(?:\b(?:St|Dr|Mr|Ms|Mrs|vs|al|No|Fig|Ref|approx)|\b[A-Z])$")
 
@@ -1025,7 +1040,7 @@ def _sentences(doc: Doc):
     text = doc.user_data.get("text") or doc.text
     for sent_start, sent_end in sentence_spans(doc):
         start = sent_start
-        if "." in text[sent_start:sent_end] or "(" in text[sent_start:sent_end]:
+        if any(mark in text[sent_start:sent_end] for mark in ".(。"):
             for match in RUN_ON_BREAK.finditer(text, sent_start, sent_end):
                 if NOT_A_BREAK.search(text[max(sent_start, match.start() - 8) : match.start()]):
                     continue

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from extractor.nlp.patterns import (
     BASELINE,
+    BASELINE_CJK,
+    TIMEPOINT_CJK,
     NUMBER_WORDS,
     ORDINAL_WORDS,
     TIMEPOINT_AMOUNT,
@@ -32,8 +34,8 @@ NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|du
 
 
 #: Cheap gates: a time unit or a baseline word must be present before the patterns run.
-TIME_WORD = re.compile(r"(?i)hour|\bhrs?\b|day|week|\bwks?\b|month|\bmos?\b|year|\byrs?\b|\d\s?[hd]\b")
-BASELINE_WORD = re.compile(r"(?i)baseline|before|pre|\bat\s+(?:entry|enrol|admission|inclusion)")
+TIME_WORD = re.compile(r"(?i)hour|\bhrs?\b|day|week|\bwks?\b|month|\bmos?\b|year|\byrs?\b|\d\s?[hd]\b|\d\s?(?:个月|月|周|天|日|年|小时)")
+BASELINE_WORD = re.compile(r"(?i)baseline|before|pre|\bat\s+(?:entry|enrol|admission|inclusion)|基线|前")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ def unit_key(unit: str) -> str:
     return {
         "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day", "wk": "week", "week": "week",
         "mo": "month", "month": "month", "yr": "year", "year": "year",
+        "个月": "month", "月": "month", "周": "week", "天": "day", "日": "day", "年": "year", "小时": "hour",
     }.get(unit, unit)
 
 
@@ -116,8 +119,15 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
             if tp:
                 found.append(tp)
                 taken.append((match.start(), match.end()))
-    for match in BASELINE.finditer(text, start, end) if has_baseline else ():
+    for match in TIMEPOINT_CJK.finditer(text, start, end) if has_unit else ():
         if free(match.start(), match.end()):
-            found.append(Timepoint(match.start(), match.end(), "baseline", 0))
-            taken.append((match.start(), match.end()))
+            tp = _timepoint(match.start(), match.end(), float(match.group("amount")), match.group("unit"))
+            if tp:
+                found.append(tp)
+                taken.append((match.start(), match.end()))
+    for pattern in (BASELINE, BASELINE_CJK) if has_baseline else ():
+        for match in pattern.finditer(text, start, end):
+            if free(match.start(), match.end()):
+                found.append(Timepoint(match.start(), match.end(), "baseline", 0))
+                taken.append((match.start(), match.end()))
     return sorted(found, key=lambda tp: tp.start)

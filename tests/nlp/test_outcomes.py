@@ -223,3 +223,22 @@ def test_measure_named_after_a_count_of_people() -> None:
     (outcome,) = extract_text(text).outcomes
     assert outcome["measure"] == "free of relapse"
     assert outcome["values"][0]["n"] == 12
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "结果 治疗后3个月，ALT由(85.2±12.3) U/L降至(42.1±8.7) U/L (P<0.05)，白蛋白由(28.4±3.1) g/L升至(34.6±2.9) g/L (P<0.01)。",
+            [
+                ("ALT", 85.2, 0, None), ("ALT", 42.1, 90, ("<", 0.05)),
+                ("白蛋白", 28.4, 0, None), ("白蛋白", 34.6, 90, ("<", 0.01)),
+            ],
+        ),
+        ("治疗前评分为(12.5±3.1)分，治疗后2周为(8.2±2.4)分(P<0.05)。", [("评分", 12.5, 0, None), ("评分", 8.2, 14, ("<", 0.05))]),
+    ],
+)
+def test_chinese_values(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["value"], v["days"], (v["p"]["op"], v["p"]["value"]) if v["p"] else None)
+           for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected
