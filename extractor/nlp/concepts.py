@@ -59,6 +59,13 @@ HEADING = re.compile(
     r"(?:[ \t]?/[ \t]?[A-Za-z]+)?"
     r"(?=[ \t]*[:：]|[ \t]+[A-Z\u4e00-\u9fff]|[A-Z\u4e00-\u9fff])"
 )
+#: Literals every heading holds: headings are matched only around them.
+HEADING_ANCHORS = (
+    "Background", "BACKGROUND", "Introduction", "INTRODUCTION", "Context", "CONTEXT", "Rationale", "RATIONALE",
+    "Objective", "OBJECTIVE", "Aim", "AIM", "Purpose", "PURPOSE", "Goal", "GOAL", "Method", "METHOD", "Material",
+    "MATERIAL", "Design", "DESIGN", "PATIENTS", "Result", "RESULT", "Finding", "FINDING", "Conclusion", "CONCLUSION",
+    "Interpretation", "INTERPRETATION", "目的", "方法", "结果", "结论", "背景",
+)
 #: Headings whose section tells what others found, not what this study did: "Background:", "INTRODUCTION".
 BACKGROUND_HEADINGS = frozenset({"background", "introduction", "context", "rationale", "背景"})
 #: A sentence where the text speaks of itself; under a Background heading it still reports this study
@@ -79,6 +86,8 @@ PRIOR_WORK = re.compile(
     r"|既往研究|前期研究",
     re.IGNORECASE,
 )
+#: Literals every earlier-work phrase holds.
+PRIOR_WORK_ANCHORS = ("reviously", "revious", "rior ", "arlier", "shown", "reported", "demonstrated", "been ", "既往研究", "前期研究")
 #: Longest unit read as one sentence; a longer one is text without sentence punctuation, where one
 #: clause about earlier work must not turn the whole abstract into background.
 SENTENCE_MAX = 400
@@ -261,7 +270,10 @@ def build_scope(text: str, sentences: Iterable[tuple[int, int]]) -> Scope:
     """Cut ``text`` into the title (before the first blank line) and the sentences after it."""
     title_end = text.find("\n\n")
     title_end = title_end if 0 < title_end < 600 else 0
-    headings = [(m.start(), m.group("name").split()[0].lower()) for m in HEADING.finditer(text, title_end)]
+    headings = [
+        (m.start(), m.group("name").split()[0].lower())
+        for m in anchored(HEADING, text, HEADING_ANCHORS, before=2, after=40) if m.start() >= title_end
+    ]
     cuts = [position for position, _ in headings]
     units = [(0, title_end)] if title_end else []
     for start, end in sentences:
@@ -269,17 +281,20 @@ def build_scope(text: str, sentences: Iterable[tuple[int, int]]) -> Scope:
         if end > start:
             units.extend(_split_at(start, end, cuts))
     first_body = 1 if title_end else 0
-    background = frozenset(i for i, unit in enumerate(units) if i >= first_body and _is_background(text, unit, headings))
     starts = tuple(s for s, _ in units)
+    prior = {bisect.bisect_right(starts, m.start()) - 1 for m in anchored(PRIOR_WORK, text, PRIOR_WORK_ANCHORS, before=40, after=40)}
+    background = frozenset(
+        i for i, unit in enumerate(units) if i >= first_body and _is_background(unit, i in prior, headings, text)
+    )
     hedge = tuple(_hedge_spans(text, units, starts))
     kinds = {name for _, name in headings}
     has_cjk = not text.isascii() and bool(CJK.search(text))
     return Scope(text, tuple(units), starts, frozenset({0} if title_end else ()), background, hedge, len(kinds) >= 2, has_cjk)
 
 
-def _is_background(text: str, unit: tuple[int, int], headings: list[tuple[int, str]]) -> bool:
+def _is_background(unit: tuple[int, int], prior_work: bool, headings: list[tuple[int, str]], text: str) -> bool:
     """True for a sentence about earlier work, or under a Background heading unless it speaks of this study."""
-    if unit[1] - unit[0] <= SENTENCE_MAX and PRIOR_WORK.search(text, *unit):
+    if prior_work and unit[1] - unit[0] <= SENTENCE_MAX:
         return True
     return _heading_before(headings, unit[0]) in BACKGROUND_HEADINGS and not SELF_REFERENCE.search(text, *unit)
 
