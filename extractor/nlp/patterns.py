@@ -132,7 +132,7 @@ TIMEPOINT_LIST = re.compile(
     rf"\b(?P<amounts>(?:\d+-?{SPACE}*,{SPACE}*)+\d+-?(?:{SPACE}*,?{SPACE}*(?:and|or){SPACE}+\d+-?)?|\d+-?{SPACE}+(?:and|or){SPACE}+\d+-?)(?:{SPACE}|-)*{TIME_UNIT}\b",
     re.IGNORECASE,
 )
-#: Chinese "N unit" timepoints: "3个月" (3 months), "2周" (2 weeks), "1年" (1 year), "24小时" (24 hours).
+#: Chinese `N unit` timepoints: "3个月" (3 months), "2周" (2 weeks), "1年" (1 year), "24小时" (24 hours).
 TIMEPOINT_CJK = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s?(?P<unit>个月|月|周|天|日|年|小时)")
 #: Chinese baselines: "治疗前" (before treatment), "基线" (baseline), "移植前" (before transplantation).
 BASELINE_CJK = re.compile(r"基线|(?:治疗|移植|输注|注射|干预|术)前")
