@@ -46,9 +46,10 @@ from extractor.nlp.patterns import (
     NUMBER_WORDS,
 )
 
-#: A trial phase: "phase I/II", "Phase 2a", "phase Ib/IIa", "phase II/III", "phase 3".
+#: A trial phase: "phase I/II", "Phase 2a", "phase Ib/IIa", "phase II/III", "phase 3" (not "phase 1 week after").
 PHASE = re.compile(
-    r"\bphase\s?(?P<a>IV|I{1,3}|[1-4])\s?[ab]?\b(?:\s?(?:/|-|–|and|or)\s?(?:phase\s?)?(?P<b>IV|I{1,3}|[1-4])\s?[ab]?\b)?",
+    r"\bphase\s?(?P<a>IV|I{1,3}|[1-4])\s?[ab]?\b(?:\s?(?:/|-|–|and|or)\s?(?:phase\s?)?(?P<b>IV|I{1,3}|[1-4])\s?[ab]?\b)?"
+    r"(?!\s?(?:weeks?|months?|days?|years?|hours?|h|d)\b)",
     re.IGNORECASE,
 )
 #: A trial phase in Chinese: "Ⅱ期临床试验", "I/II期研究".

@@ -148,6 +148,8 @@ PHASE_CASES = [
     ("MSCs for COVID-19: a phase 2 trial\n\nBased on our phase 1 data we randomised 100 patients.", "II"),
     ("本研究为II期临床试验。", "II"),
     ("Patients in the acute phase of stroke received MSCs.", None),
+    ("MSCs were given in the acute phase 1 week after the stroke.", None),
+    ("A phase 1b/2a study of MSCs in lupus.", "I/II"),
     ("Phase III trials are needed to confirm safety.", None),
 ]
 
