@@ -241,6 +241,7 @@ _SMALL = r"a\s+single|single|one|two|three|four|five|six|seven|eight|nine|ten|el
 _ADMIN_FILLER = (
     r"(?:(?!(?:patients?|subjects?|participants?|cases?|groups?|of|and|or|were|was|received?|had|with|in|the|at|"
     r"different|increasing|escalating|dose|separate|after|before|post|following|during|within|to|into|from|by|for|on|per"
+    r"|daily|weekly|monthly|nightly|hourly"
     r"|hours?|days?|weeks?|months?|years?)\b)"
     r"[\w.-]+\s+)"
 )

@@ -205,6 +205,7 @@ INFUSION_CASES = [
     ("Subjects were randomized 1:1 to intradiscal injection of MSCs or saline.", None),
     ("The ulcer healed at 6 weeks after injection of MSCs.", None),
     ("Scores were 2 times higher after MSC infusion.", None),
+    ("Patients received a single daily dose of prednisone before MSC infusion.", None),
     ("脐带间充质干细胞静脉输注3次。", 3),
     ("观察组经静脉输注hUC-MSCs，每周1次，共4次。", 4),
 ]
