@@ -1,8 +1,9 @@
 """Build the spaCy pipeline once and run the section extractors over a document.
 
-``spacy.blank("en")`` (nothing downloaded) + the built-in sentencizer + one
-``span_ruler`` holding every packaged vocabulary (labels are the vocabulary
-names in upper case, span ids the concept ids) + the abbreviation component.
+``spacy.blank("en")`` (nothing downloaded) + the built-in sentencizer + the
+concept matcher holding every packaged vocabulary (the spans of a
+``span_ruler``: labels are the vocabulary names in upper case, span ids the
+concept ids; see ``concept_matcher``) + the abbreviation component.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.nlp.abbreviations import find_abbreviations
+from extractor.nlp.concept_matcher import ConceptMatcher
 from extractor.nlp.design import extract_design
 from extractor.nlp.findings import Extraction
 from extractor.nlp.intervention import extract_intervention
@@ -38,8 +40,14 @@ def make_abbreviations(nlp: Language, name: str):
     return annotate
 
 
+@Language.factory("extractor_concepts", default_config={"spans_key": CONCEPTS_KEY})
+def make_concepts(nlp: Language, name: str, spans_key: str) -> ConceptMatcher:
+    """Every packaged vocabulary's phrases and token patterns, as span_ruler spans in ``doc.spans[spans_key]``."""
+    return ConceptMatcher(nlp, vocabulary_patterns(), spans_key=spans_key)
+
+
 def vocabulary_patterns() -> list[dict]:
-    """span_ruler patterns from every packaged vocabulary (phrases matched on LOWER)."""
+    """span_ruler-style patterns from every packaged vocabulary (phrases matched on LOWER)."""
     patterns = []
     for name in vocabulary_names():
         label = concept_label(name)
@@ -56,12 +64,7 @@ def build_nlp() -> Language:
     """The extraction pipeline, built once per process."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="extractor_concepts",
-        config={"spans_key": CONCEPTS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
-    )
-    ruler.add_patterns(vocabulary_patterns())
+    nlp.add_pipe("extractor_concepts", config={"spans_key": CONCEPTS_KEY})
     nlp.add_pipe("extractor_abbreviations")
     return nlp
 
