@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from extractor import EXTRACTOR_VERSION
 from extractor.errors import ExtractorError
-from extractor.parallel import map_ordered
+from extractor.parallel import default_workers, map_ordered
 from extractor.reader import ReadFailure, SourceDocument, detect_format, iter_files, read_bytes, read_file
 from extractor.records import build_record, exchange_dict
 from extractor.store import ExtractedDocument, Failure, InputFile, SeenFile, Store
@@ -55,6 +55,9 @@ LARGE_INPUT_BYTES = 4 << 20
 PART_DOCUMENTS = 64
 #: Bytes read to tell a PDF from other large inputs.
 SNIFF_BYTES = 4096
+#: With ``workers=None``, inputs smaller than this in all run in this process: starting workers
+#: (about 2 s: spaCy imported, the pipeline built) costs more than extracting ~100 abstracts.
+POOL_MIN_BYTES = 256 << 10
 
 
 def input_version(*, full_text: bool) -> str:
@@ -249,11 +252,12 @@ def evidence_mismatches(record: dict, text: str) -> list[str]:
 
 def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
               batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None,
-              workers: int = 1) -> RunSummary:
+              workers: int | None = 1) -> RunSummary:
     """Extract every input file under ``paths`` into ``store``; return the run's summary.
 
     ``workers`` > 1 extracts in that many processes (this one only reads large
-    inputs and writes). Files already stored with the same content and
+    inputs and writes); ``None`` picks the number of cores, or 1 for inputs
+    too small to pay for starting workers (``auto_workers``). Files already stored with the same content and
     extractor version are skipped without parsing. An interrupted run (Ctrl-C)
     saves the files it finished and returns with ``interrupted`` set; a
     restarted run does the rest.
@@ -264,8 +268,9 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
 
 def run_files(files: Sequence[tuple[Path, str]], *, store: Store, paths: Sequence[str] = (),
               full_text: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None,
-              workers: int = 1) -> RunSummary:
+              workers: int | None = 1) -> RunSummary:
     """``run_batch`` over ``(file, source_file)`` pairs already listed (``paths`` labels the run)."""
+    workers = auto_workers(files) if workers is None else workers
     run_id = store.start_run(paths, extractor_version=EXTRACTOR_VERSION)
     summary = RunSummary(run_id=run_id, files=len(files))
     writer = _Writer(store, summary, version=input_version(full_text=full_text), batch_size=batch_size,
@@ -286,6 +291,19 @@ def run_files(files: Sequence[tuple[Path, str]], *, store: Store, paths: Sequenc
             summary.elapsed = time.perf_counter() - started
             store.finish_run(run_id, status=status, counts=summary.counts())
     return summary
+
+
+def auto_workers(files: Iterable[tuple[Path, str]]) -> int:
+    """The number of cores, or 1 when ``files`` hold less than ``POOL_MIN_BYTES`` in all."""
+    total = 0
+    for file, _ in files:
+        try:
+            total += file.stat().st_size
+        except OSError:
+            continue  # its extraction reports why it cannot be read
+        if total >= POOL_MIN_BYTES:
+            return default_workers()
+    return 1
 
 
 class _Writer:

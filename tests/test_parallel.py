@@ -239,3 +239,28 @@ def test_an_unreadable_file_fails_alone(tmp_path):
     result, = extract_chunk([missing])
     assert not result.partial
     assert result.file.failures[0].reason.startswith("cannot open the file")
+
+
+def test_small_inputs_do_not_start_workers_unless_asked(tmp_path, monkeypatch):
+    files = [(p, p.name) for p in write_abstracts(tmp_path, 3)]
+    assert batch.auto_workers(files) == 1
+    monkeypatch.setattr(batch, "POOL_MIN_BYTES", files[0][0].stat().st_size * 2)
+    monkeypatch.setattr(batch, "default_workers", lambda: 7)
+    assert batch.auto_workers(files) == 7
+    assert batch.auto_workers([(tmp_path / "gone.txt", "gone.txt")]) == 1
+
+
+def test_the_run_command_with_workers_stores_the_same(corpus, serial, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    _, expected = serial
+    db = tmp_path / "cli.db"
+    result = CliRunner().invoke(app, ["run", str(corpus), "--db", str(db), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "stored               29" in result.output
+    assert snapshot(open_store(db)) == expected
+    bad = CliRunner().invoke(app, ["run", str(corpus), "--db", str(db), "--workers", "0"])
+    assert bad.exit_code == 2
+    assert "--workers" in bad.output

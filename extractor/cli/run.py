@@ -48,7 +48,7 @@ def run_command(
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, help="Input files written per database transaction.")] = 32,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, show_default="the number of cores",
+        "--workers", min=1, show_default="the number of cores; 1 for small inputs",
         help="Extraction processes (1: all in this process).")] = None,
     engine: Annotated[Engine, typer.Option(
         "--engine", help="local: worker processes on this machine; dask: tasks on a Dask cluster, "
@@ -64,10 +64,8 @@ def run_command(
     if engine is Engine.local and (scheduler or shards):
         raise typer.BadParameter("only with --engine dask", param_hint="--scheduler" if scheduler else "--shards")
     # Imported here so that `extractor --help` does not load the extraction modules.
-    from extractor.parallel import default_workers
     from extractor.store import open_store
 
-    workers = workers or default_workers()
     store = open_store(db)
     try:
         with _progress_bar() as progress:
@@ -82,7 +80,7 @@ def run_command(
         raise typer.Exit(1)
 
 
-def _run(engine: Engine, paths: list[Path], *, store: Store, full_text: bool, batch_size: int, workers: int,
+def _run(engine: Engine, paths: list[Path], *, store: Store, full_text: bool, batch_size: int, workers: int | None,
          scheduler: str | None, shards: Path | None, progress: Callable[[int, int, str], None] | None,
          ) -> RunSummary:
     """Call the engine's run function."""
