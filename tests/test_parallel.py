@@ -125,6 +125,18 @@ def test_the_producer_holds_a_bounded_number_of_pending_results(workers, window)
     assert most_pending == bound  # never more, and the pool is kept busy up to it
 
 
+def chunk_pid(chunk) -> int:
+    """The id of the worker process that got ``chunk``."""
+    return os.getpid()
+
+
+def test_workers_are_replaced_after_their_life_of_chunks():
+    pids = list(map_ordered(chunk_pid, range(24), workers=2, life=4))
+    assert os.getpid() not in pids
+    assert len(set(pids)) >= 24 // 4
+    assert max(pids.count(pid) for pid in set(pids)) <= 4
+
+
 def test_nothing_to_do_starts_no_worker():
     assert list(map_ordered(sum, iter([]), workers=2, initializer=os.abort)) == []
 
