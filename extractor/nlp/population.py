@@ -33,6 +33,7 @@ once per process (``_grammar``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -696,6 +697,19 @@ def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, revie
 
 # --- arms --------------------------------------------------------------------------------
 
+#: A label that names a study group: "control group", "the MSC arm", "cohort 2".
+GROUP_NOUN = re.compile(r"\b(?:group|arm|cohort)\b", re.IGNORECASE)
+#: Equal arms: "each group had 20 cases", "each arm included 15 patients", "20 patients in each group".
+EACH_GROUP_N = re.compile(
+    r"\beach\s+(?:group|arm)\s+(?:had|included|comprised|consisted\s+of|contained|of|with)\s+(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)",
+    re.IGNORECASE,
+)
+#: The two groups named in an allocation: "divided into peripheral-vein group and hepatic-artery group".
+GROUP_LIST = re.compile(
+    r"\b(?:into|to)\s+(?:the\s+)?(?P<first>[\w\-+/ ]{2,40}?\s(?:group|arm))\s*(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?(?P<second>[\w\-+/ ]{2,40}?\s(?:group|arm))\b",
+    re.IGNORECASE,
+)
+
 
 def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     """Every group n the text states, in text order: "(n = 27)", "(349 patients)", "20 in cohort A"."""
@@ -720,7 +734,21 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
             continue  # "14 in the control group (25%) developed X": an outcome count, not the arm's size
         if value is not None and label and _arm_match(grammar, ctx, m.start()) is not None:
             found.append(ArmCount(label, value, m.start(), m.end(), "count_in_group"))
+    for m in ARM_TO_LABEL.finditer(ctx.text):
+        label = _clean_label(m.group("label"))
+        if label and not DOSE_OR_TIME_LABEL.match(label):
+            found.append(ArmCount(label, int(m.group("n")), m.start(), m.end(), "n_to_label"))
     return sorted(found, key=lambda a: a.start)
+
+
+#: "41 to GA", "29 (51.8%) were randomized to PICC", "27 received T-FEC": an arm's size before its label.
+ARM_TO_LABEL = re.compile(
+    r"(?<![\d.,])(?P<n>\d{1,5})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
+    r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received)\s+(?:the\s+|receive\s+)?"
+    r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)(?=\s*(?:[,;)\]]|\band\b|\.(?:\s|$)|$))"
+)
+#: Labels that are a dose, time or number rather than an arm: "to 12 months", "to 4 weeks".
+DOSE_OR_TIME_LABEL = re.compile(r"\d|(?:day|week|month|year)s?\b", re.IGNORECASE)
 
 
 def _clean_label(label: str) -> str:
@@ -745,7 +773,40 @@ def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
         arms = _dedupe(arms)
         if len(arms) >= 2 and ALLOCATION.search(ctx.text[start:end]):
             return arms
+    return _arms_each_group(ctx) or _arms_across_sentences(grammar, ctx)
+
+
+def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
+    """Group sizes stated one sentence each: "The control group (n = 54) was ... The experimental group (n = 56) ..."."""
+    named = [a for a in _arm_candidates(grammar, ctx) if a.rule == "n_equals" and GROUP_NOUN.search(a.label)]
+    for i, first in enumerate(named):
+        run = [first]
+        for arm in named[i + 1 :]:
+            if _sentence_index(ctx, arm.start) - _sentence_index(ctx, run[-1].start) > 2:
+                break
+            run.append(arm)
+        run = _dedupe(run)
+        if len(run) >= 2 and all(_sentence_index(ctx, a.start) != _sentence_index(ctx, run[0].start) for a in run[1:]):
+            return run
     return []
+
+
+def _arms_each_group(ctx: _Context) -> list[ArmCount]:
+    """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list."""
+    each = EACH_GROUP_N.search(ctx.text)
+    if each is None:
+        return []
+    start, _ = ctx.sentence_bounds(each.start())
+    listed = GROUP_LIST.search(ctx.text, max(0, start - 300), each.start())
+    value = parse_number(each.group("n"))
+    if listed is None or value is None:
+        return []
+    labels = [listed.group("first").strip(), listed.group("second").strip()]
+    return [ArmCount(label, value, each.start(), each.end(), "each_group") for label in labels]
+
+
+def _sentence_index(ctx: _Context, position: int) -> int:
+    return bisect_right(ctx.starts, position)
 
 
 def _dedupe(arms: list[ArmCount]) -> list[ArmCount]:

@@ -107,6 +107,18 @@ ARM_CASES = [
      [("surgery", 120), ("radiotherapy", 118)]),
     ("Of these, 40 patients were in the treatment group and 38 patients in the control group.",
      [("treatment group", 40), ("control group", 38)]),
+    # "N to LABEL" and "N received LABEL" after an allocation word
+    ("Sixty patients were randomized (31 to cells and 29 to placebo).", [("cells", 31), ("placebo", 29)]),
+    ("Of 50 randomized patients, 26 received high-dose MSCs and 24 received low-dose MSCs.",
+     [("high-dose MSCs", 26), ("low-dose MSCs", 24)]),
+    # group sizes stated one sentence each
+    ("The control group (n = 54) received standard care. The MSC group (n = 56) received four infusions.",
+     [("control group", 54), ("MSC group", 56)]),
+    # equal arms named in the allocation
+    ("Forty patients were randomly divided into the oral group and the infusion group, and each group had 20 cases.",
+     [("oral group", 20), ("infusion group", 20)]),
+    # a time is not an arm
+    ("Patients were randomized and followed to 12 months; 30 were extended to 24 months.", []),
     # organ involvement lists are not arms
     ("Affected organs were skin (8 patients), gut (5 patients) and liver (2 patients).", []),
     # a single n is not a set of arms
