@@ -131,6 +131,8 @@ GAP_FILLER = re.compile(
 )
 #: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
 CONTEXT_OPENER = re.compile(r"^\W*(?:results?\W*)?(?:after|at|by|during)\s+(?:the\s+)?$", re.IGNORECASE)
+#: What follows an opener that sets the time of the whole results: "of follow-up", "of treatment".
+FOLLOW_UP_OPENER = re.compile(r"\s*(?:of\s+(?:the\s+)?)?(?:follow-?up|treatment|therapy|transplantation|infusion|intervention|observation)", re.IGNORECASE)
 #: Clause boundaries inside a sentence.
 CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）|[，；、]")
 #: Leading words that are not part of a measure name.
@@ -509,7 +511,8 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
                       timepoints: list[Timepoint]) -> Timepoint | None:
     """Give each mention its timepoint; return the context timepoint for the next sentences."""
     timepoints = [tp for tp in timepoints if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
-    context = _opening_timepoint(text, start, timepoints, mentions) or context
+    opener = _opening_timepoint(text, start, timepoints, mentions)
+    sentence_context = opener or context
     pairs = []
     for tp in timepoints:
         before = [m for m in mentions if m.end <= tp.start]
@@ -537,9 +540,9 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
             if mention.timepoint is None and not mention.baseline:
                 mention.timepoint = shared  # parallel clauses of one sentence share its single timepoint
     for mention in mentions:
-        if mention.timepoint is None and not mention.baseline and context is not None:
-            mention.timepoint = context
-    return context
+        if mention.timepoint is None and not mention.baseline and sentence_context is not None:
+            mention.timepoint = sentence_context
+    return _carried(text, opener) or context
 
 
 def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
@@ -557,6 +560,13 @@ def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint
             if mention.timepoint is None:
                 mention.timepoint = subject[0]
                 mention.baseline = subject[0].label == "baseline"
+
+
+def _carried(text: str, opener: Timepoint | None) -> Timepoint | None:
+    """An opener that dates the following sentences too: "After 3 months of follow-up, ..." (not "At 12 weeks, ...")."""
+    if opener is not None and FOLLOW_UP_OPENER.match(text, opener.end):
+        return opener
+    return None
 
 
 def _opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> Timepoint | None:
@@ -873,6 +883,10 @@ GROUP_PHRASE = re.compile(
 )
 
 
+#: Between a value and the group it belongs to: " in the ", ") for the ", " mmol/L in the ".
+GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> None:
     """Label values with the arm they belong to.
 
@@ -889,6 +903,16 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
         phrases = [(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
         labels = list(dict.fromkeys(label for _, label in phrases))
         values = [m for m in run if m.statistic != "count"]
+        following = [_group_right_after(text, m, phrases) for m in values]
+        if len(set(following) - {None}) >= 2:
+            # "−1.2 (SD 0.8) in the MSC group versus −0.4 (SD 0.7) in the placebo group"; a value without its
+            # own ("from 9.8 ± 2.1 to 7.6 ± 1.8 in the MSC group") belongs to the group named after the next one
+            carried = None
+            for mention, label in reversed(list(zip(values, following))):
+                carried = label or (carried if mention.baseline else None)
+                mention.group = carried
+            order = labels
+            continue
         if len(labels) >= 2:
             nearest = [max(((p, l) for p, l in phrases if p < m.start), default=(None, None))[1] for m in values]
             if len(set(nearest) - {None}) >= 2 and None not in nearest:
@@ -904,6 +928,14 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
         if order and values and len(values) % len(order) == 0 and not labels:
             for i, mention in enumerate(values):
                 mention.group = order[i % len(order)]
+
+
+def _group_right_after(text: str, mention: Mention, phrases: list[tuple[int, str]]) -> str | None:
+    """The group named right after a value: "... (SD 0.8) in the MSC group"."""
+    for position, label in phrases:
+        if position >= mention.end and GROUP_GAP.fullmatch(text[mention.end : position]):
+            return label
+    return None
 
 
 def _runs_by_clause(text: str, start: int, mentions: list[Mention]) -> list[tuple[int, list[Mention]]]:
@@ -1000,7 +1032,7 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
         found = find_mentions(text, start, end)
         if not found:
             if OPENER_WORD.match(text, start):
-                context = _opening_timepoint(text, start, find_timepoints(text, start, end), []) or context
+                context = _carried(text, _opening_timepoint(text, start, find_timepoints(text, start, end), [])) or context
             continue
         timepoints = find_timepoints(text, start, end)
         context = assign_timepoints(text, start, end, found, context, timepoints)

@@ -600,8 +600,23 @@ def _label_has_count(grammar: Grammar, label: str) -> bool:
     )
 
 
+#: A bracket part that is only a dose, before the arm's n: "1 × 10^6 cells/kg" in "(1 × 10^6 cells/kg, n = 61)".
+DOSE_ONLY = re.compile(
+    r"\s*[\d.,·\s×x^()\-–]+\s*(?:cells?|MSCs?|mg|ml|mL|µg|μg|g|%|IU|units|million|billion)?(?:\s*(?:/|per)\s*kg)?\s*",
+    re.IGNORECASE,
+)
+
+
 def _phrase_before(left: str) -> str:
-    """The noun phrase just before a parenthesis: after the last comma, "to", "or", "into"."""
+    """The noun phrase just before a parenthesis: after the last comma, "to", "or", "into".
+
+    When the parenthesis holds more than the n ("MSCs (1 × 10^6 cells/kg, n = 61)"), the
+    label is the phrase before the parenthesis, not the dose inside it.
+    """
+    bracket = max(left.rfind("("), left.rfind("["))
+    inner = re.split(r"[,;]", left[bracket + 1 :].rstrip(" ,;"))[-1] if bracket > 0 else ""
+    if bracket > 0 and ")" not in left[bracket:] and "]" not in left[bracket:] and DOSE_ONLY.fullmatch(inner):
+        left = left[:bracket]
     pieces = [p for p in re.split(r"[,;:(\[\]]|\b(?:to|into|or|versus|vs|either)\b", left) if p.strip()]
     return pieces[-1] if pieces else ""
 
@@ -832,7 +847,7 @@ CONDITION_HEAD = (
 #: A condition phrase: up to four modifiers then a head: "decompensated liver cirrhosis", "knee osteoarthritis".
 CONDITION = re.compile(
     rf"\b(?P<cond>(?:(?!(?:with|and|or|of|in|for|the|a|an|to|by|patients|from|after|on|at|treated|using|via)\b)"
-    rf"[A-Za-z][\w'’\-]*\s+){{0,4}}{CONDITION_HEAD}(?:/{CONDITION_HEAD})*)\b",
+    rf"(?:[A-Za-z][\w'’\-]*|[0-9IV]{{1,3}}\b)\s+){{0,4}}{CONDITION_HEAD}(?:/{CONDITION_HEAD})*)\b",
     re.IGNORECASE,
 )
 #: Where a condition is named: "patients with X", "treatment of X", "for X", "in X patients".

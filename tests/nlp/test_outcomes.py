@@ -242,3 +242,24 @@ def test_chinese_values(text: str, expected: list[tuple]) -> None:
     got = [(o["measure"], v["value"], v["days"], (v["p"]["op"], v["p"]["value"]) if v["p"] else None)
            for o in extract_text(text).outcomes for v in o["values"]]
     assert got == expected
+
+
+def test_groups_named_after_their_values() -> None:
+    text = ("At 12 weeks, HbA1c changed by −1.2% (SD 0.8) in the MSC group versus −0.4% (SD 0.7) in the placebo group. "
+            "Glucose fell from 9.8 ± 2.1 to 7.6 ± 1.8 mmol/L in the MSC group and from 9.6 ± 2.0 to 9.1 ± 1.9 mmol/L "
+            "in the placebo group.")
+    groups = {o["measure"]: [v["group"] for v in o["values"]] for o in extract_text(text).outcomes}
+    assert groups["Glucose"] == ["MSC group", "MSC group", "placebo group", "placebo group"]
+    assert list(groups.values())[0] == ["MSC group", "placebo group"]
+
+
+def test_a_sentence_opening_timepoint_dates_only_its_sentence() -> None:
+    text = "At 12 weeks, the mean score was 3.1 ± 0.4. Weight was 71.2 ± 8.0 kg."
+    days = [v["days"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert days == [84, None]
+
+
+def test_a_follow_up_opener_dates_the_following_sentences() -> None:
+    text = "After 3 months of follow-up, symptoms improved. The mean score was 3.1 ± 0.4."
+    days = [v["days"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert days == [90]

@@ -107,6 +107,9 @@ ARM_CASES = [
      [("surgery", 120), ("radiotherapy", 118)]),
     ("Of these, 40 patients were in the treatment group and 38 patients in the control group.",
      [("treatment group", 40), ("control group", 38)]),
+    # the label is the phrase before a bracket that holds the dose
+    ("Adults were randomly assigned to umbilical cord MSCs (1 × 10^6 cells/kg, n = 61) or placebo (n = 59).",
+     [("umbilical cord MSCs", 61), ("placebo", 59)]),
     # "N to LABEL" and "N received LABEL" after an allocation word
     ("Sixty patients were randomized (31 to cells and 29 to placebo).", [("cells", 31), ("placebo", 29)]),
     ("Of 50 randomized patients, 26 received high-dose MSCs and 24 received low-dose MSCs.",
