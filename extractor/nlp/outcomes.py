@@ -73,6 +73,8 @@ CHANGE_BY = re.compile(
 POINT_CHANGE = re.compile(r"-?\s?points?\s+(?:increase|decrease|reduction|improvement|change|difference|gain|decline|drop|rise)", re.IGNORECASE)
 #: "mean"/"average" (not median): a percentage under it is a mean percentage.
 MEAN_ONLY_CUE = re.compile(r"\b(?:mean|average)\b", re.IGNORECASE)
+#: Between "n/N" and its percentage: " (", " patients (", ", ".
+PEOPLE_BEFORE_PERCENT = re.compile(r"\s*(?:patients|participants|subjects|cases|women|men|children)?\s*[(\[,;]?\s*")
 #: People nouns: the gate for counts of people.
 PEOPLE_NOUN = re.compile(r"patients|participants|subjects|cases|children|women|\bmen\b")
 #: Clauses that describe the study population, whose counts are not outcomes.
@@ -240,6 +242,8 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
             return  # "1.0 (range 0.4-9) 10^6 cells/kg" is a dose, not an outcome
         if all(mention.end <= s or mention.start >= e for s, e in taken):
             taken.append((mention.start, mention.end))
+            if CHANGE_BY.search(text, max(start, mention.start - 40), mention.start):
+                mention.kind = "change"  # "decreased by 3.9 points (95% CI ...)", "improved by 5.2% ± 3.1%"
             mentions.append(mention)
 
     for mention in _spread_mentions(text, start, end, lower):
@@ -393,7 +397,7 @@ def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
     frac = None
     for frac in FRACTION.finditer(window_before):
         pass
-    if frac and window_before[frac.end() :].strip(" ([,;") == "":
+    if frac and PEOPLE_BEFORE_PERCENT.fullmatch(window_before[frac.end() :]):
         return int(frac.group("den"))
     of = None
     for of in N_OF_N.finditer(window_before):

@@ -111,7 +111,7 @@ CASES = [
     ),
     (
         "Walking time rose by 42 (± SD, 18) minutes per week.",
-        [("walking time", "mean_sd", 42, 18, None, "level", None)],
+        [("walking time", "mean_sd", 42, 18, None, "change", None)],
     ),
     # "a (b)" pairs declared by a "mean (SD)" header
     (
@@ -148,11 +148,13 @@ CASES = [
         [("crp", "mean_sd", 3.1, 1.0, None, "level", None), ("crp", "mean_sd", 3.4, 1.2, None, "level", None)],
         id="group-vs-no-baseline",
     ),
-    pytest.param(
+    (
         "Ejection fraction improved by 5.2% ± 3.1% in the treated group.",
         [("ejection fraction", "mean_sd", 5.2, 3.1, None, "change", None)],
-        marks=pytest.mark.xfail(reason="'improved by' before a ± value is not yet read as a change"),
-        id="improved-by-change",
+    ),
+    (
+        "VAS pain decreased by 3.9 points (95% CI 2.8–5.0) at 12 months.",
+        [("vas pain", "mean_ci", 3.9, None, 360, "change", None)],
     ),
 ]
 
@@ -160,6 +162,12 @@ CASES = [
 @pytest.mark.parametrize("text, expected", CASES)
 def test_outcome_rules(text: str, expected: list[tuple]) -> None:
     assert_values(text, expected)
+
+
+def test_percent_after_a_fraction_of_people() -> None:
+    outcomes = extract_text("Cartilage volume increased in 7/12 patients (58%).").outcomes
+    (value,) = [v for o in outcomes for v in o["values"]]
+    assert (value["statistic"], value["value"], value["n"]) == ("percent", 58, 12)
 
 
 def test_percent_with_denominator() -> None:
