@@ -719,6 +719,10 @@ EACH_GROUP_N = re.compile(
     r"\beach\s+(?:group|arm)\s+(?:had|included|comprised|consisted\s+of|contained|of|with)\s+(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)",
     re.IGNORECASE,
 )
+#: Equal arms in Chinese: "每组30例" (30 cases in each group).
+EACH_GROUP_N_CJK = re.compile(r"每组(?:各)?(?P<n>\d+)\s*(?:例|名|人)")
+#: Two groups named in a Chinese allocation: "随机分为治疗组和对照组" (randomly divided into a treatment and a control group).
+GROUP_LIST_CJK = re.compile(r"分为(?P<first>[^，,。；、和与及]{1,12}组)(?:和|与|及|、)(?P<second>[^，,。；、和与及]{1,12}组)")
 #: The two groups named in an allocation: "divided into peripheral-vein group and hepatic-artery group".
 GROUP_LIST = re.compile(
     r"\b(?:into|to)\s+(?:the\s+)?(?P<first>[\w\-+/ ]{2,40}?\s(?:group|arm))\s*(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?(?P<second>[\w\-+/ ]{2,40}?\s(?:group|arm))\b",
@@ -808,11 +812,12 @@ def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 def _arms_each_group(ctx: _Context) -> list[ArmCount]:
     """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list."""
-    each = EACH_GROUP_N.search(ctx.text)
+    each = EACH_GROUP_N.search(ctx.text) or EACH_GROUP_N_CJK.search(ctx.text)
     if each is None:
         return []
     start, _ = ctx.sentence_bounds(each.start())
-    listed = GROUP_LIST.search(ctx.text, max(0, start - 300), each.start())
+    listed = (GROUP_LIST.search(ctx.text, max(0, start - 300), each.start())
+              or GROUP_LIST_CJK.search(ctx.text, max(0, start - 300), each.start()))
     value = parse_number(each.group("n"))
     if listed is None or value is None:
         return []
