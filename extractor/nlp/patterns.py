@@ -354,3 +354,39 @@ FOLLOW_UP_AFTER = re.compile(
 )
 #: Literals every "N after treatment" holds.
 FOLLOW_UP_AFTER_ANCHORS = (" after",)
+
+# --- outcome cues: the words and gaps around values ------------------------------
+
+#: A bare number standing alone, not inside a word like `IL-6`, `MMT8`, `COVID-19`: "was 4.53", "−7.9 kg".
+BARE_NUMBER = re.compile(
+    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-(?!points?\b)[A-Za-z])"
+)
+#: The text right before a mean change (`decreased by 1.6 points`): "decreased by ", "an increase of ".
+CHANGE_BY = re.compile(
+    r"\b(?:increased|decreased|reduced|improved|declined|fell|rose|dropped|gained|lost|changed|increases?|decreases?|reductions?|improvements?|declines?|gains?|loss)\s+(?:by|of)\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+)?$",
+    re.IGNORECASE,
+)
+#: After the number of `a 5.1-point increase`: "-point increase", " points decrease".
+POINT_CHANGE = re.compile(r"-?\s?points?\s+(?:increase|decrease|reduction|improvement|change|difference|gain|decline|drop|rise)", re.IGNORECASE)
+#: A mean (not median) cue; a percentage under it is a mean percentage: "mean", "average".
+MEAN_ONLY_CUE = re.compile(r"\b(?:mean|average)\b", re.IGNORECASE)
+#: Between "n/N" and its percentage: " (", " patients (", ", ".
+PEOPLE_BEFORE_PERCENT = re.compile(r"\s*(?:patients|participants|subjects|cases|women|men|children)?\s*[(\[,;]?\s*")
+#: The confidence level of an interval: "95% CI", "95%CI", "95% confidence interval".
+CI_LEVEL = re.compile(r"\b\d{2}(?:\.\d)?\s?%\s?(?:CI|confidence)", re.IGNORECASE)
+#: The median cue; the nearest statistic cue before a bare number decides mean or median: "median".
+MEDIAN_CUE = re.compile(r"\bmedian\b", re.IGNORECASE)
+#: The gap between two compared numbers (`a vs b`): " vs ", " mL versus ", " in the MSC group compared with ".
+VERSUS = re.compile(
+    r"^[^\d;.]{0,50}?(?<![A-Za-z])(?:vs\.?|versus\.?|v\.?|compared (?:with|to)|against)[\s\u00a0]*[(\[]?[\s\u00a0]*$", re.IGNORECASE
+)
+#: The text before a time amount that makes it a reported duration (`times were 39 and 32 days`): "times were ", "(9.7 months vs ".
+DURATION_VALUE = re.compile(r"(?:\b(?:was|were|of|averaged)|[:=]|\bvs\.?|\bversus|\bcompared with)\s*$|(?:\b(?:was|were)|[:=])\s*[\d.]+\s*(?:,|and)\s*$", re.IGNORECASE)
+#: The gap between members of a value list (`were 4.1, 4.4 and 5.0, respectively`): ", ", " and ", " mg, or ".
+RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%]+)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
+#: The text before the reference value of `from a to b`: "decreased from (", "由".
+FROM_CUE = re.compile(r"(?:\bfrom|由|从)[\s\u00a0(\[（]*$", re.IGNORECASE)
+#: The "to" of "from a to b", Chinese included ("降至", "升至", "到").
+TO_CUE = re.compile(r"\bto\b|至|到")
+#: Participants a value is based on: "(n = 9)", ", n=30;".
+N_EQUALS = re.compile(r"[(\[,;]\s*n\s*=\s*(?P<n>\d+)\s*[)\],;]", re.IGNORECASE)

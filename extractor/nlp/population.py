@@ -33,7 +33,6 @@ once per process (``_grammar``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass

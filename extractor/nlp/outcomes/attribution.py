@@ -1,0 +1,264 @@
+"""Stages 2 and 3: timepoints, baselines, p-values, units, n and arm labels of each mention."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.nlp.patterns import (
+    FROM_CUE,
+    N_EQUALS,
+    P_ALL_CUE,
+    P_VALUE,
+    TO_CUE,
+    UNIT,
+    VERSUS,
+)
+from extractor.nlp.timepoints import Timepoint
+from extractor.nlp.outcomes.clauses import clause_start_of
+from extractor.nlp.outcomes.mentions import Mention, p_float
+
+
+#: Group words that make "a vs b" a comparison between arms rather than before-after.
+GROUP_WORD = re.compile(r"\b(?:groups?|arms?|placebo|control|controls|cohorts?|versus the|compared with the)\b", re.IGNORECASE)
+
+#: What may stand between a value and its timepoint: units, brackets, prepositions.
+GAP_FILLER = re.compile(
+    r"[\s\u00a0()\[\],]|\b(?:at|on|by|in|the|of|after|and|points?|%)\b",
+    re.IGNORECASE,
+)
+
+#: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
+CONTEXT_OPENER = re.compile(r"^\W*(?:results?\W*)?(?:after|at|by|during)\s+(?:the\s+)?$", re.IGNORECASE)
+
+#: What follows an opener that sets the time of the whole results: "of follow-up", "of treatment".
+FOLLOW_UP_OPENER = re.compile(r"\s*(?:of\s+(?:the\s+)?)?(?:follow-?up|treatment|therapy|transplantation|infusion|intervention|observation)", re.IGNORECASE)
+
+
+def _gap_cost(gap: str) -> int:
+    """Characters between a value and a timepoint that are not units, brackets or prepositions."""
+    unit = UNIT.match(gap)
+    if unit:
+        gap = gap[unit.end() :]
+    return len(GAP_FILLER.sub("", gap))
+
+
+def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], context: Timepoint | None,
+                      timepoints: list[Timepoint]) -> Timepoint | None:
+    """Give each mention its timepoint; return the context timepoint for the next sentences."""
+    timepoints = [tp for tp in timepoints if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
+    opener = opening_timepoint(text, start, timepoints, mentions)
+    sentence_context = opener or context
+    pairs = []
+    for tp in timepoints:
+        before = [m for m in mentions if m.end <= tp.start]
+        after = [m for m in mentions if m.start >= tp.end]
+        if before:
+            gap = text[before[-1].end : tp.start]
+            pairs.append((_gap_cost(gap), len(gap), before[-1], tp))
+        if after and not FROM_CUE.search(text, max(start, after[0].start - 12), after[0].start):
+            # the "from" value of "At 3 months, ALT fell from a to b" is the baseline, not the 3-month value
+            gap = text[tp.end : after[0].start]
+            pairs.append((_gap_cost(gap), len(gap), after[0], tp))
+    used: set[int] = set()
+    # Cheapest first; equal costs go to the tighter layout ("at week 2 (474±61)" over ") U/L, 1 month").
+    for cost, _, mention, tp in sorted(pairs, key=lambda p: (p[0], p[1])):
+        if cost <= 20 and mention.timepoint is None and tp.start not in used:
+            mention.timepoint = tp
+            used.add(tp.start)
+    _mark_references(text, start, mentions)
+    _clause_subject_timepoints(text, start, timepoints, mentions)
+    first = mentions[0].start if mentions else end
+    stated = {tp.days: tp for tp in timepoints if tp.end <= first and tp.label != "baseline"}
+    if len(stated) == 1:
+        shared = next(iter(stated.values()))
+        for mention in mentions:
+            if mention.timepoint is None and not mention.baseline:
+                mention.timepoint = shared  # parallel clauses of one sentence share its single timepoint
+    for mention in mentions:
+        if mention.timepoint is None and not mention.baseline and sentence_context is not None:
+            mention.timepoint = sentence_context
+    return carried(text, opener) or context
+
+
+def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
+    """A timepoint in a clause's subject ("baseline DAS28 was 4.53") dates the clause's values."""
+    by_clause: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_clause.setdefault(clause_start_of(text, start, mention.start), []).append(mention)
+    for clause_start, run in by_clause.items():
+        subject = [tp for tp in timepoints if clause_start <= tp.start and tp.end <= run[0].start]
+        anchor = max([m.end for m in mentions if m.end <= run[0].start], default=clause_start)
+        subject = [tp for tp in subject if tp.start >= anchor]
+        if len({tp.days for tp in subject}) != 1:
+            continue
+        for mention in run:
+            if mention.timepoint is None:
+                mention.timepoint = subject[0]
+                mention.baseline = subject[0].label == "baseline"
+
+
+def carried(text: str, opener: Timepoint | None) -> Timepoint | None:
+    """An opener that dates the following sentences too: "After 3 months of follow-up, ..." (not "At 12 weeks, ...")."""
+    if opener is not None and FOLLOW_UP_OPENER.match(text, opener.end):
+        return opener
+    return None
+
+
+def opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> Timepoint | None:
+    """A timepoint that opens the sentence ("After 3 months of follow-up, ...")."""
+    if not timepoints or (mentions and mentions[0].start < timepoints[0].start):
+        return None
+    first = timepoints[0]
+    if first.label != "baseline" and CONTEXT_OPENER.match(text[start : first.start]):
+        return first
+    return None
+
+
+def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
+    """Baselines: the "from" values of "from a (, b and c) to ...", and the reference of a single-group "a vs b"."""
+    in_from_list = False
+    for i, mention in enumerate(mentions):
+        gap = text[mentions[i - 1].end : mention.start] if i else ""
+        if mention.timepoint is not None:
+            mention.baseline = mention.timepoint.label == "baseline"
+            in_from_list = False
+            continue
+        before = text[max(start, mention.start - 12) : mention.start]
+        if FROM_CUE.search(before) and i + 1 < len(mentions):
+            mention.baseline = in_from_list = True
+        elif in_from_list and not TO_CUE.search(gap) and i + 1 < len(mentions):
+            mention.baseline = True
+        elif i > 0 and VERSUS.match(gap):
+            in_from_list = False
+            clause = text[clause_start_of(text, start, mention.start) : mention.end]
+            if not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None:
+                mention.baseline = True
+        else:
+            in_from_list = False
+        if mention.baseline:
+            mention.timepoint = Timepoint(mention.start, mention.start, "baseline", 0)
+
+
+def assign_p_values(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Attach each p-value (or list of p-values) to the values it reports on."""
+    groups = _p_groups(text, start, end)
+    previous = start
+    for group in groups:
+        first, last = group[0], group[-1]
+        scope = [m for m in mentions if previous <= m.start < first.start() and m.p is None and not m.baseline]
+        previous = last.end()
+        if not scope:
+            continue
+        values = [(_p_op(m.group("op")), p_float(m.group("value"))) for m in group]
+        values = [(op, value) for op, value in values if value is not None]
+        if not values:
+            continue
+        lead = text[max(start, first.start() - 30) : first.start()]
+        if len(values) > 1:
+            for mention, p in zip(scope, values):
+                mention.p = p
+        elif P_ALL_CUE.search(lead):
+            for mention in scope:
+                mention.p = values[0]
+        else:
+            scope[0].p = values[0]
+
+
+def _p_groups(text: str, start: int, end: int) -> list[list[re.Match]]:
+    """p-values, with those listed together ("p = 0.030 and p = 0.036") grouped."""
+    groups: list[list[re.Match]] = []
+    for match in P_VALUE.finditer(text, start, end):
+        if groups and re.fullmatch(r"[\s,;]*(?:and)?[\s,;]*", text[groups[-1][-1].end() : match.start()]):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    return groups
+
+
+def _p_op(op: str) -> str:
+    op = op.lower()
+    return {"≤": "<=", "=<": "<=", "≥": ">=", "&lt;": "<", "&l;": "<", "&gt;": ">", "&g;": ">"}.get(op, op)
+
+
+#: An arm named in the text: "the MSC group", "control group", "MSC-NP group", "placebo arm".
+GROUP_PHRASE = re.compile(
+    r"\b(?P<label>(?:(?!the\b|two\b|both\b|each\b|all\b|three\b|either\b|between\b|in\b|and\b|than\b)[A-Za-z0-9][\w\-+/.]*\s+){1,3}?(?:group|arm|cohort))\b(?!s)",
+    re.IGNORECASE,
+)
+
+#: Between a value and the group it belongs to: " in the ", ") for the ", " mmol/L in the ".
+GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Label values with the arm they belong to.
+
+    Arms named before each bracket of values label the values that follow
+    ("in the A group (x and y) compared to the B group (z and w)"); arms named
+    together before a comparison label its values in order ("lower in the A
+    group than in the B group (x vs y)"), and a later clause of the sentence
+    comparing the same number of values ("and albumin was higher (x vs y)")
+    follows the same order.
+    """
+    order: list[str] = []
+    for clause_start, run in _runs_by_clause(text, start, mentions):
+        window_end = min(end, run[-1].end + 80)
+        phrases = [(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
+        labels = list(dict.fromkeys(label for _, label in phrases))
+        values = [m for m in run if m.statistic != "count"]
+        following = [_group_right_after(text, m, phrases) for m in values]
+        if len(set(following) - {None}) >= 2:
+            # "−1.2 (SD 0.8) in the MSC group versus −0.4 (SD 0.7) in the placebo group"; a value without its
+            # own ("from 9.8 ± 2.1 to 7.6 ± 1.8 in the MSC group") belongs to the group named after the next one
+            carried = None
+            for mention, label in reversed(list(zip(values, following))):
+                carried = label or (carried if mention.baseline else None)
+                mention.group = carried
+            order = labels
+            continue
+        if len(labels) >= 2:
+            nearest = [max(((p, l) for p, l in phrases if p < m.start), default=(None, None))[1] for m in values]
+            if len(set(nearest) - {None}) >= 2 and None not in nearest:
+                for mention, label in zip(values, nearest):
+                    mention.group = label
+                order = labels
+                continue
+            if len(values) % len(labels) == 0:
+                for i, mention in enumerate(values):
+                    mention.group = labels[i % len(labels)]
+                order = labels
+                continue
+        if order and values and len(values) % len(order) == 0 and not labels:
+            for i, mention in enumerate(values):
+                mention.group = order[i % len(order)]
+
+
+def _group_right_after(text: str, mention: Mention, phrases: list[tuple[int, str]]) -> str | None:
+    """The group named right after a value: "... (SD 0.8) in the MSC group"."""
+    for position, label in phrases:
+        if position >= mention.end and GROUP_GAP.fullmatch(text[mention.end : position]):
+            return label
+    return None
+
+
+def _runs_by_clause(text: str, start: int, mentions: list[Mention]) -> list[tuple[int, list[Mention]]]:
+    runs: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        runs.setdefault(clause_start_of(text, start, mention.start), []).append(mention)
+    return list(runs.items())
+
+
+def assign_units_and_n(text: str, start: int, end: int, mentions: list[Mention]) -> None:
+    """Units written after each value; one "(n = N)" in a sentence applies to its values."""
+    for mention in mentions:
+        if mention.unit is None:
+            unit = UNIT.match(text, mention.end, min(end, mention.end + 20))
+            if unit and not re.match(r"\s*(?:to|and|vs)\b", text[mention.end : mention.end + 5]):
+                mention.unit = re.sub(r"\s+", "", unit.group("unit"))
+    counts = list(N_EQUALS.finditer(text, start, end)) if "n" in text[start:end].lower() else []
+    if len(counts) == 1:
+        group_before = re.search(r"\b(?:group|arm|cohort|placebo|control)\s*$", text[max(start, counts[0].start() - 20) : counts[0].start()], re.I)
+        if not group_before:
+            for mention in mentions:
+                if mention.statistic != "percent" and mention.n is None:
+                    mention.n = int(counts[0].group("n"))

@@ -1,0 +1,103 @@
+"""Sentences and clauses of an abstract as the outcome rules see them.
+
+Run-together sentences ("groups.(2)The", Chinese "。") are split, a structured
+abstract's Background is set aside, and clause starts (outside brackets) are
+computed once per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from extractor.nlp.sentences import sentence_spans
+
+
+#: Any digit: sentences without one hold no values.
+DIGIT = re.compile(r"\d")
+
+#: Sentence openers that may set a timepoint context: "After", "At", "By", "During" (and a results heading).
+OPENER_WORD = re.compile(r"\W*(?:results?\W*)?(?:after|at|by|during)\b", re.IGNORECASE)
+
+#: Clause boundaries inside a sentence.
+CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）|[，；、]")
+
+
+def clause_start_of(text: str, start: int, position: int) -> int:
+    """Start of the clause holding ``position``; breaks inside brackets ("(DAS28; using ESR)") do not count."""
+    breaks = _clause_breaks(text, start)
+    index = bisect_right(breaks, position) - 1
+    return breaks[index] if index >= 0 else start
+
+
+@lru_cache(maxsize=64)
+def _clause_breaks(text: str, start: int) -> list[int]:
+    """Clause-break ends after ``start`` outside brackets, computed once per sentence (str hashes are cached)."""
+    breaks = []
+    depth = 0
+    last = start
+    for match in CLAUSE_BREAK.finditer(text, start, min(len(text), start + 4000)):
+        chunk = text[last : match.start()]
+        depth = max(0, depth + chunk.count("(") + chunk.count("[") - chunk.count(")") - chunk.count("]"))
+        last = match.start()
+        if depth == 0:
+            breaks.append(match.end())
+    return breaks
+
+
+#: A section heading with its name: "Background and aim:", "RESULTS:", "Objective ".
+SECTION_HEADING = re.compile(
+    r"\W*(?P<name>background|introduction|context|rationale|objectives?|aims?|purpose|methods?|materials|design|setting|"
+    r"participants|patients|interventions?|measurements|results?|findings|conclusions?|interpretation)\b(?:\s+and\s+aims?)?\s*[:.\-–]?",
+    re.IGNORECASE,
+)
+
+#: Section names whose numbers are context rather than results.
+BACKGROUND_SECTIONS = ("background", "introduction", "context", "rationale")
+
+#: A section heading opening a sentence: "Results:", "METHODS", "Findings -".
+HEADING = re.compile(
+    r"^\W*(?:background|objectives?|aims?|purpose|methods?|materials|design|setting|results?|findings|conclusions?|interpretation)\b\s*[:.\-–]?\s*",
+    re.IGNORECASE,
+)
+
+#: Sentence ends the tokenizer misses in run-together text: "groups.(2)The", "treatment.Previous".
+RUN_ON_BREAK = re.compile(
+    r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])|。"
+)
+
+#: Abbreviations whose period is not a sentence end: "St.George", "Dr.Smith", "vs.Placebo".
+NOT_A_BREAK = re.compile(r"(?:\b(?:St|Dr|Mr|Ms|Mrs|vs|al|No|Fig|Ref|approx)|\b[A-Z])$")
+
+
+def background_sentences(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of a structured abstract's Background section: context, not this study's results.
+
+    Only a Background closed by a later heading counts, so an abstract whose one
+    heading is "Background/Objective:" keeps all its sentences.
+    """
+    headings = [(i, SECTION_HEADING.match(text, start)) for i, (start, _) in enumerate(sentences)]
+    headings = [(i, m.group("name").lower()) for i, m in headings if m]
+    skipped: list[tuple[int, int]] = []
+    for (i, name), (j, _) in zip(headings, headings[1:]):
+        if name.startswith(BACKGROUND_SECTIONS):
+            skipped.extend(sentences[i:j])
+    return skipped
+
+
+def split_sentences(doc: Doc):
+    """Sentence spans of ``doc``, with run-together sentences split."""
+    text = doc.user_data.get("text") or doc.text
+    for sent_start, sent_end in sentence_spans(doc):
+        start = sent_start
+        if any(mark in text[sent_start:sent_end] for mark in ".(。"):
+            for match in RUN_ON_BREAK.finditer(text, sent_start, sent_end):
+                if NOT_A_BREAK.search(text[max(sent_start, match.start() - 8) : match.start()]):
+                    continue
+                if match.end() > start:
+                    yield start, match.end()
+                    start = match.end()
+        yield start, sent_end

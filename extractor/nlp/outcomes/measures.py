@@ -1,0 +1,264 @@
+"""Stage 4: the measure each value reports, named from its clause, abbreviations expanded."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.nlp.abbreviations import Abbreviation
+from extractor.nlp.patterns import (
+    CHANGE_CUE,
+    MEASURE_VERB,
+    P_VALUE,
+)
+from extractor.nlp.timepoints import find_timepoints
+from extractor.nlp.outcomes.clauses import HEADING, clause_start_of
+from extractor.nlp.outcomes.mentions import Mention
+
+
+#: Leading words that are not part of a measure name.
+MEASURE_LEAD = re.compile(
+    r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
+    r"(?:no|any)\s+(?:statistically\s+)?(?:significant\s+)?(?=differences?\b)|"
+    r"(?:at|after|by|during|on)\s+(?=the\b)|"
+    r"the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
+    r"levels? of\b|values? of\b|there\b|also\b|further\b|\W)\s*",
+    re.IGNORECASE,
+)
+
+#: Trailing phrases that name the population or group, not the measure.
+MEASURE_TAIL = re.compile(
+    r"\s*(?:\b(?:of|in|for|among|between)\s+(?:the\s+|both\s+|all\s+)?(?:two\s+|three\s+)?(?:\S+\s+){0,3}?(?:groups?|arms?|patients|subjects|participants|cohorts?)|"
+    r"\b(?:was|were|is|are)\b.*|\bin\s+(?:all|both)\b.*|\bbetween\b.*|[\s,;:(\[]+)$",
+    re.IGNORECASE,
+)
+
+#: "... and DAS28 changes were": a new subject inside a clause (after "and" or a p-value).
+_WORD = r"[^\s,;()\[\]]+"
+
+
+_BRACKETED = r"[(\[][^()\[\]]*[)\]]"
+
+#: "... and DAS28 changes were": a new subject inside a clause (after "and", "," or ";").
+#: Words are separated by spaces and brackets open a group, so the match is linear (no backtracking blow-up).
+NEW_SUBJECT = re.compile(
+    rf"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}(?:\s*{_WORD})?){{0,8}}?)\s*"
+    r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
+    re.IGNORECASE,
+)
+
+#: Subjects that are not measures: "and further decreased", "and then increased".
+WEAK_WORDS = re.compile(
+    r"(?:the\s+)?(?:further|then|also|significantly|it|this|these|which|that|they|there|values?|levels?|scores?|"
+    r"[\d.,]+(?:\s+\w+)?|after\s+\w+|thereafter|subsequently|gradually|slightly|markedly)",
+    re.IGNORECASE,
+)
+
+#: "there was a higher percentage of improvement in X": the measure follows the verb.
+MEASURE_HEAD = re.compile(
+    r"\b(?:percentage|proportion|levels?|rates?|scores?|changes?|improvement|reduction|difference|incidence)\s+(?:of|in)\b",
+    re.IGNORECASE,
+)
+
+#: Participial modifiers that end a measure name: "detected by MRI", "measured with ELISA".
+MEASURE_MODIFIER = re.compile(
+    r"\s+(?:detected|measured|assessed|evaluated|determined|calculated|estimated|analy[sz]ed)\s+(?:by|with|using|in|on)\b.*$",
+    re.IGNORECASE,
+)
+
+
+MAX_MEASURE_WORDS = 12
+
+
+def assign_measures(text: str, start: int, mentions: list[Mention], abbreviations: dict[str, Abbreviation], previous: str | None) -> str | None:
+    """Name each mention's measure; return the last measure named (for the next sentence).
+
+    A clause's subject names the measure of its values; within a clause a new
+    subject after "and"/"," ("... (p = .05) and DAS28 changes were −1.6 ± 1.5")
+    starts a new measure; values without a subject inherit the last one.
+    """
+    current = previous
+    runs: list[tuple[int, list[Mention]]] = []
+    for i, mention in enumerate(mentions):
+        clause_start = clause_start_of(text, start, mention.start)
+        if runs and runs[-1][0] == clause_start and not _new_subject(text[mentions[i - 1].end : mention.start]):
+            runs[-1][1].append(mention)
+        else:
+            anchor = clause_start if not runs or runs[-1][0] != clause_start else mentions[i - 1].end
+            runs.append((anchor, [mention]))
+    for anchor, run in runs:
+        phrase = _measure_phrase(text, anchor, run[0].start)
+        if phrase is None or POPULATION_PHRASE.fullmatch(phrase):
+            phrase = _measure_after(text, run[-1].end) or phrase
+        if phrase is None and current is None:
+            phrase = _measure_phrase(text, start, run[0].start)
+        if phrase is None:
+            for mention in run:
+                mention.measure = current
+            continue
+        current = phrase
+        parts = _split_measures(phrase, run, text[start : run[-1].end + 80])
+        defined = _defined_short_forms(text[anchor : run[0].start], phrase, abbreviations)
+        for i, mention in enumerate(run):
+            mention.measure = parts[i % len(parts)]
+            mention.aliases = list(defined)
+    for mention in mentions:
+        if mention.measure_hint:
+            mention.measure = _clean_measure(mention.measure_hint) or mention.measure
+        if mention.measure:
+            mention.measure, expanded_aliases = _expand(mention.measure, abbreviations)
+            mention.aliases = list(dict.fromkeys([*expanded_aliases, *mention.aliases]))
+        if CHANGE_CUE.search(mention.measure or "") and mention.statistic != "percent":
+            mention.kind = "change"
+    return current
+
+
+#: Chinese links between a measure and its values: "由" (from), "为" (was), "降至" (fell to), "升至" (rose to).
+CJK_VERB = re.compile(r"由|从|为|是|降至|升至|下降|升高|降低|增加|减少|分别")
+
+
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+#: Chinese words around a timepoint that are not part of a measure: "治疗后" (after treatment), "移植后".
+CJK_TIME_FILLER = re.compile(r"^(?:治疗|移植|输注|注射|干预|术)?[后前]")
+
+#: A subject ending in a count of people: "Thirteen out of 15 patients [", "10 of 12 patients (".
+COUNTED_PEOPLE_END = re.compile(r"\b(?:of|out of)\s+(?:the\s+)?\d+\s+(?:patients|subjects|participants|cases)\W*$|\b\d+\s+(?:patients|subjects|participants)\W*$", re.IGNORECASE)
+
+#: Subjects that name people or nothing, not a measure: "the two groups", "there", "patients".
+NOT_A_MEASURE = re.compile(
+    r"(?:the\s+)?(?:two\s+|three\s+|both\s+|all\s+|these\s+)?(?:groups?|arms?|patients|subjects|participants|cohorts?|"
+    r"there|it|we|they|this|these|which|that)",
+    re.IGNORECASE,
+)
+
+#: A subject that counts people rather than naming a measure: "10 of 12 patients", "all participants".
+POPULATION_PHRASE = re.compile(
+    r"(?:\S+\s+(?:out\s+)?of\s+)?(?:the\s+|all\s+|\d+\s+)?(?:\w+\s+)?(?:patients|subjects|participants|cases|people|children|women|men)",
+    re.IGNORECASE,
+)
+
+#: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing".
+MEASURE_AFTER = re.compile(
+    r"[\s)\]]*(?:of\s+(?:the\s+)?(?:patients|subjects|participants)\s+)?"
+    r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+"
+    r"(?:a\s+|an\s+)?(?P<measure>[A-Za-z][\w\-' ]{2,60}?)(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
+    re.IGNORECASE,
+)
+
+
+def _measure_after(text: str, position: int) -> str | None:
+    """The measure named after a count of people: "10 of 12 patients (83%) had complete healing"."""
+    match = MEASURE_AFTER.match(text, position)
+    return _clean_measure(match.group("measure")) if match else None
+
+
+def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abbreviation]) -> list[str]:
+    """Aliases from "(SF)" definitions inside the measure phrase: "revised ALS functional rating scale
+    (ALSFRS-R) score" gives "ALSFRS-R" and "ALSFRS-R score"."""
+    aliases: list[str] = []
+    for match in re.finditer(r"[(\[]\s*([^()\[\];,\s]{2,12})\s*[)\];,]", segment):
+        short = match.group(1)
+        abbreviation = abbreviations.get(short)
+        if abbreviation is None:
+            continue
+        aliases.append(short)
+        tail = segment[match.end() :].strip()
+        tail = tail.split()[0] if tail.split() else ""
+        if tail and phrase.lower().endswith(tail.lower()) and MEASURE_NOUN.fullmatch(tail):
+            aliases.append(f"{short} {tail}")
+    return aliases
+
+
+#: Head nouns that follow an abbreviation inside a measure name: "(ALSFRS-R) score".
+MEASURE_NOUN = re.compile(r"(?:scores?|levels?|index|scale|ratio|rate|count|values?|concentrations?)", re.IGNORECASE)
+
+
+def _new_subject(gap: str) -> bool:
+    """True when the text between two values opens a clause with a subject of its own."""
+    match = NEW_SUBJECT.search(gap)
+    return bool(match) and not WEAK_WORDS.fullmatch(match.group("subject").strip())
+
+
+def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
+    """The measure a clause reports: its subject, or the noun phrase after the verb when the
+    subject only names the people ("The two groups had similar CRP levels (...)")."""
+    segment = P_VALUE.sub(" ", text[clause_start:value_start])
+    segment = HEADING.sub("", segment, count=1)
+    new = NEW_SUBJECT.search(segment)
+    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
+        segment = segment[new.start("subject") :]
+    cjk = CJK_VERB.search(segment)
+    if cjk and CJK_CHAR.search(segment):
+        return _clean_measure(segment[: cjk.start()])
+    verbs = list(MEASURE_VERB.finditer(segment))
+    if not verbs:
+        return None if COUNTED_PEOPLE_END.search(segment) else _clean_measure(segment)
+    if COUNTED_PEOPLE_END.search(segment[: verbs[0].start()]):
+        return None  # "Thirteen out of 15 patients [87%] ...": the measure follows the value
+    subject = _clean_measure(segment[: verbs[0].start()])
+    predicate = segment[verbs[-1].end() :]
+    if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
+        return _clean_measure(predicate) or subject
+    return subject
+
+
+def _clean_measure(phrase: str) -> str | None:
+    phrase = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", phrase)  # parentheticals: definitions, counts, p-values
+    for tp in reversed(find_timepoints(phrase)):
+        phrase = phrase[: tp.start] + phrase[tp.end :]
+    phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
+    phrase = MEASURE_MODIFIER.sub("", phrase)
+    if CJK_CHAR.search(phrase):
+        phrase = CJK_TIME_FILLER.sub("", phrase.rsplit("，", 1)[-1].strip()).strip()
+    if "," in phrase:
+        phrase = phrase.rsplit(",", 1)[1] if phrase.rsplit(",", 1)[1].strip() else phrase
+    phrase = re.sub(r"\s+", " ", phrase).strip()
+    for _ in range(6):
+        stripped = MEASURE_LEAD.sub("", phrase, count=1)
+        stripped = MEASURE_TAIL.sub("", stripped, count=1).strip()
+        if stripped == phrase:
+            break
+        phrase = stripped
+    phrase = re.sub(r"\s*[(\[]\s*$|^\s*[)\]]\s*", "", phrase).strip(" ,;:-")
+    words = phrase.split()
+    if not words or not re.search(r"[A-Za-z\u4e00-\u9fff]", phrase):
+        return None
+    return " ".join(words[-MAX_MEASURE_WORDS:])
+
+
+def _split_measures(phrase: str, run: list[Mention], sentence: str) -> list[str]:
+    """"X and Y" with values in multiples of two, "respectively" or in grouped brackets: distribute."""
+    head_match = re.match(r"(.*\b(?:of|in)\s+)(.+)$", phrase)
+    head, listed = (head_match.group(1), head_match.group(2)) if head_match else ("", phrase)
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed) if p.strip()]
+    if len(parts) < 2 or len(run) % len(parts) or len(run) < len(parts):
+        return [phrase]
+    if "respectively" not in sentence and len(run) == len(parts):
+        return [phrase]
+    return [head + part for part in parts]
+
+
+def _replace_word(text: str, word: str, replacement: str) -> str:
+    """Replace the first whole-word occurrence of ``word`` (string search, no regex compile per word)."""
+    position = text.find(word)
+    while position != -1:
+        before = text[position - 1] if position else " "
+        after = text[position + len(word)] if position + len(word) < len(text) else " "
+        if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):
+            return text[:position] + replacement + text[position + len(word) :]
+        position = text.find(word, position + 1)
+    return text
+
+
+def _expand(measure: str, abbreviations: dict[str, Abbreviation]) -> tuple[str, list[str]]:
+    """Replace defined short forms by their long forms; keep the originals as aliases."""
+    aliases: list[str] = []
+    expanded = measure
+    for word in re.findall(r"[\w\-/%+]+", measure):
+        abbreviation = abbreviations.get(word)
+        if abbreviation and abbreviation.long.lower() not in expanded.lower():
+            expanded = _replace_word(expanded, word, abbreviation.long)
+            aliases.append(word)
+    if expanded != measure:
+        aliases.insert(0, measure)
+    return expanded, aliases

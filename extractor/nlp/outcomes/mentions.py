@@ -1,0 +1,401 @@
+"""Stage 1: numeric outcome expressions (``Mention``) by the number grammar of ``patterns``.
+
+Each pattern runs only when the sentence holds the literal it needs ("±", "CI",
+"%", "range"...): Python's ``re`` scans patterns that open with an optional
+sign slowly, and most sentences of an abstract hold no statistic at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.nlp.patterns import (
+    BARE_NUMBER,
+    CHANGE_BY,
+    CHANGE_CUE,
+    CI_LEVEL,
+    COUNT_OF_PEOPLE,
+    DEMOGRAPHIC_CUE,
+    DOSE_CONTEXT,
+    DURATION_VALUE,
+    FRACTION,
+    MEAN_CUE,
+    MEAN_M_SD,
+    MEAN_ONLY_CUE,
+    MEAN_PM,
+    MEAN_SD_HEADER,
+    MEAN_SD_LATE,
+    MEAN_SD_PAREN,
+    MEDIAN_CUE,
+    N_OF_N,
+    PEOPLE_BEFORE_PERCENT,
+    PERCENT,
+    POINT_CHANGE,
+    P_VALUE,
+    RESPECTIVELY_LIST,
+    VALUE_CI,
+    VALUE_IQR,
+    VALUE_PAREN_INTERVAL,
+    VALUE_PAREN_SPREAD,
+    VALUE_RANGE,
+    VERSUS,
+)
+from extractor.nlp.timepoints import Timepoint, find_timepoints
+from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
+
+
+#: People nouns: the gate for counts of people.
+PEOPLE_NOUN = re.compile(r"patients|participants|subjects|cases|children|women|\bmen\b")
+
+#: Clauses that describe the study population, whose counts are not outcomes.
+ENROLMENT_WORD = re.compile(
+    r"\b(?:treat|enrol|enroll|recruit|includ|random|receiv|assign|administ|infus|inject|transplant|stud|allocat|screen|divid)\w*",
+    re.IGNORECASE,
+)
+
+#: "..., and low back pain in": the event named right before a count of people.
+COUNT_SUBJECT = re.compile(r"(?:\band|,|;)\s+(?P<subject>[A-Za-z][\w\-' ]{2,40}?)\s+(?:in|among)\s+(?:the\s+)?$")
+
+#: Demographic shares right before a percentage: "female (78%)", "men, 54%", "aged over 60 (35%)".
+DEMOGRAPHIC_SHARE = re.compile(r"\b(?:female|male|women|men|sex|gender|white|black|caucasian|asian|aged?\b[^()]{0,15})\W{0,3}$", re.IGNORECASE)
+
+#: Words that make a percentage a measured quantity: "score values were 3.0%", "the score increased to 24.0%".
+MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|index|ratio|density|fraction|content)\b", re.IGNORECASE)
+
+#: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
+PERCENT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|and|or|vs\.?|versus)?[\s\u00a0]*(?:,?\s*and)?[\s\u00a0]*")
+
+#: Words that make a percentage a share of people.
+PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|children|responders?|cases|proportion|rate|incidence|prevalence)\b", re.IGNORECASE)
+
+#: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
+BARE_CUES = re.compile(
+    r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively|point|"
+    r"(?:eased|uced|oved|ined|fell|rose|pped|ained|lost|anged|ases?|ions?|ments?|ains?|loss)\s+(?:by|of)\b"
+)
+
+#: Cheap gates for the spread and interval patterns ("SD", "SEM", "standard error"; "CI", "confidence").
+SPREAD_WORD = re.compile(r"\b(?:sds?|sem?|s\.[de]|standard)\b")
+
+
+CI_WORD = re.compile(r"\bci\b|confidence")
+
+#: Statistics named ahead of bracketed intervals: "median value (IQR)", "median (interquartile range)".
+IQR_CONTEXT = re.compile(r"\b(?:median|IQR|interquartile)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One numeric value found in the text and what has been assigned to it so far."""
+
+    start: int
+    end: int
+    value: float
+    statistic: str
+    rule: str
+    spread: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    timepoint: Timepoint | None = None
+    baseline: bool = False
+    p: tuple[str, float] | None = None
+    n: int | None = None
+    kind: str = "level"
+    measure: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    measure_hint: str | None = None
+    group: str | None = None
+
+
+def to_float(text: str) -> float:
+    """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '1·6' -> 1.6, '0. 99' -> 0.99."""
+    cleaned = re.sub(r"[\s\u00a0\u2009\u202f,]", "", text).replace("·", ".")
+    cleaned = re.sub(r"^[−–‒]", "-", cleaned)
+    return float(cleaned)
+
+
+def p_float(text: str) -> float | None:
+    """A p-value's number, scientific notation included ("3.29×10-6"); None when outside [0, 1]."""
+    sci = re.fullmatch(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)", text.strip())
+    value = float(f"{sci.group(1)}e-{sci.group(2)}") if sci else to_float(text)
+    return value if 0 <= value <= 1 else None
+
+
+def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] | None = None) -> list[Mention]:
+    """Numeric outcome expressions in ``text[start:end]``, in order, non-overlapping.
+
+    Each pattern runs only when the sentence holds the literal it needs ("±", "CI",
+    "%", "range"...): Python's ``re`` scans patterns that open with an optional
+    sign slowly, and most sentences of an abstract hold no statistic at all.
+    """
+    sentence = text[start:end]
+    if not DIGIT.search(sentence):
+        return []
+    lower = sentence.lower()
+    taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)] if "p" in lower else []
+    mentions: list[Mention] = []
+
+    def claim(mention: Mention) -> None:
+        if DOSE_CONTEXT.match(text, mention.end):
+            taken.append((mention.start, mention.end))
+            return  # "1.0 (range 0.4-9) 10^6 cells/kg" is a dose, not an outcome
+        if all(mention.end <= s or mention.start >= e for s, e in taken):
+            taken.append((mention.start, mention.end))
+            if CHANGE_BY.search(text, max(start, mention.start - 40), mention.start):
+                mention.kind = "change"  # "decreased by 3.9 points (95% CI ...)", "improved by 5.2% ± 3.1%"
+            mentions.append(mention)
+
+    for mention in _spread_mentions(text, start, end, lower):
+        claim(mention)
+    for mention in _interval_mentions(text, start, end, lower):
+        claim(mention)
+    if "%" in sentence:
+        # the "95%" of "95% CI" is never a percentage
+        taken += [(m.start(), m.end()) for m in CI_LEVEL.finditer(text, start, end)]
+        for mention in _percent_mentions(text, start, end):
+            claim(mention)
+    if BARE_CUES.search(lower):
+        if timepoints is None:
+            timepoints = find_timepoints(text, start, end)
+        for mention in _bare_mean_mentions(text, start, end, taken, timepoints):
+            claim(mention)
+    if PEOPLE_NOUN.search(lower):
+        for mention in _count_mentions(text, start, end):
+            claim(mention)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _spread_mentions(text: str, start: int, end: int, lower: str):
+    sentence = text[start:end]
+    has_sd = SPREAD_WORD.search(lower) is not None
+    has_pm = any(k in sentence for k in ("±", "+/", "+-"))
+    if not (has_sd or has_pm):
+        return
+    se_named = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard errors?)\b", sentence)
+    sd_named = re.search(r"\b(?:SD|S\.D\.|standard deviations?)\b", sentence)
+    for match in MEAN_SD_PAREN.finditer(text, start, end) if has_sd else ():
+        kind = match.group("kind").lower()
+        statistic = "mean_se" if kind.startswith(("se", "s.e", "standard error")) else "mean_sd"
+        yield _mention(match, statistic, "mean_sd_paren", spread=to_float(match.group("spread")))
+    for match in MEAN_PM.finditer(text, start, end) if has_pm else ():
+        statistic = "mean_se" if se_named and not sd_named else "mean_sd"
+        mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
+        if match.group("unit1") or match.group("unit2"):
+            mention.unit = "%"
+        elif match.group("unitw"):
+            mention.unit = match.group("unitw")
+        yield mention
+    if not has_sd:
+        return
+    for pattern, rule in ((MEAN_M_SD, "mean_m_sd"), (MEAN_SD_LATE, "mean_sd_late")):
+        for match in pattern.finditer(text, start, end):
+            statistic = "mean_se" if match.group("kind").upper().startswith("SE") else "mean_sd"
+            mention = _mention(match, statistic, rule, spread=to_float(match.group("spread")))
+            if "unit1" in match.re.groupindex and match.group("unit1"):
+                mention.unit = "%"
+            yield mention
+    if MEAN_SD_HEADER.search(text, max(0, start - 300), end):
+        for match in VALUE_PAREN_SPREAD.finditer(text, start, end):
+            yield _mention(match, "mean_sd", "mean_paren_under_header", spread=to_float(match.group("spread")))
+
+
+def _interval_mentions(text: str, start: int, end: int, lower: str):
+    has_ci = CI_WORD.search(lower) is not None
+    for match in VALUE_CI.finditer(text, start, end) if has_ci else ():
+        before = text[max(start, match.start() - 60) : match.start()]
+        if MEDIAN_CUE.search(before):
+            statistic = "median"
+        elif match.group("unit1") and not MEAN_CUE.search(before) and not CHANGE_CUE.search(before):
+            statistic = "percent"
+        else:
+            statistic = "mean_ci"
+        yield _interval(match, statistic, "value_ci")
+    if "iqr" in lower or "interquartile" in lower or "q1" in lower:
+        for match in VALUE_IQR.finditer(text, start, end):
+            yield _interval(match, "median_iqr", "value_iqr")
+    if "range" in lower:
+        for match in VALUE_RANGE.finditer(text, start, end):
+            before = text[max(start, match.start() - 30) : match.start()]
+            cues = MEAN_CUE.findall(before)
+            statistic = "mean" if cues and cues[-1].lower() in ("mean", "average") else "median_range"
+            yield _interval(match, statistic, "value_range")
+    if not IQR_CONTEXT.search(text, max(0, start - 600), end):
+        return
+    for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
+        before = text[max(start, match.start() - 40) : match.start()]
+        low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
+        if (IQR_CONTEXT.search(text, max(0, match.start() - 600), match.start()) and low <= value <= high
+                and not DEMOGRAPHIC_CUE.search(before)):
+            yield _interval(match, "median_iqr", "median_paren_interval")
+
+
+def _percent_mentions(text: str, start: int, end: int):
+    """Percentages: a share of people ("percent"), or a mean percentage of a measured quantity."""
+    previous: Mention | None = None
+    for match in PERCENT.finditer(text, start, end):
+        mention = _classify_percent(text, start, end, match)
+        if mention is None:
+            continue
+        if previous is not None and previous.statistic != "percent" and mention.statistic == "percent" and (
+            PERCENT_LIST_GAP.fullmatch(text[previous.end : match.start()])
+        ):
+            # "increases of 16.2% and 35.1%": a list shares the reading of its first member
+            mention.statistic, mention.kind, mention.rule, mention.n = previous.statistic, previous.kind, previous.rule, None
+        mention.unit = "%"
+        previous = mention
+        yield mention
+
+
+def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention | None:
+    before = text[max(start, match.start() - 25) : match.start()]
+    if DEMOGRAPHIC_SHARE.search(before):
+        return None  # "predominantly female (78%)": who was studied, not an outcome
+    clause = text[clause_start_of(text, start, match.start()) : match.start()]
+    signed = match.group("value")[0] in "+-−–"
+    if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
+        mention = _mention(match, "median", "percent_median_change")
+        mention.kind = "change"
+    elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
+        mention = _mention(match, "mean", "percent_change")
+        mention.kind = "change"
+    elif signed or ((MEAN_ONLY_CUE.search(clause) or MEASUREMENT_WORD.search(clause)) and not PEOPLE_WORD.search(clause)):
+        # a signed percentage, or one of a score or level, measures a quantity; it is not a share of people
+        mention = _mention(match, "mean", "percent_mean")
+        mention.kind = "change" if signed or CHANGE_CUE.search(clause) else "level"
+    else:
+        mention = _mention(match, "percent", "percent")
+        mention.n = _percent_n(text, match, start, end)
+    return mention
+
+
+def _count_mentions(text: str, start: int, end: int):
+    """People with an event: "headache occurred in 4 of 9 patients", "and low back pain in 2 patients"."""
+    for match in COUNT_OF_PEOPLE.finditer(text, start, end):
+        clause = text[clause_start_of(text, start, match.start()) : match.start()]
+        if ENROLMENT_WORD.search(clause):
+            continue  # "were randomised in 40 patients": the study population, not an outcome
+        group = "alone" if match.group("alone") else "num"
+        mention = Mention(start=match.start(group), end=match.end(), value=float(match.group(group)),
+                          statistic="count", rule="count_of_people")
+        if match.group("den"):
+            mention.n = int(match.group("den"))
+        hint = COUNT_SUBJECT.search(text, max(start, match.start() - 60), match.start())
+        if hint:
+            mention.measure_hint = hint.group("subject")
+        yield mention
+
+
+def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
+    """N of "n/N (x%)", "x% (n/N)" or "n of N patients (x%)"."""
+    after = FRACTION.match(text, match.end() + 2 if text[match.end() : match.end() + 2].strip() in ("(", "[", "") else match.end())
+    window_after = text[match.end() : min(end, match.end() + 14)]
+    frac = FRACTION.search(window_after)
+    if frac and window_after[: frac.start()].strip(" ([,;") == "":
+        return int(frac.group("den"))
+    window_before = text[max(start, match.start() - 40) : match.start()]
+    frac = None
+    for frac in FRACTION.finditer(window_before):
+        pass
+    if frac and PEOPLE_BEFORE_PERCENT.fullmatch(window_before[frac.end() :]):
+        return int(frac.group("den"))
+    of = None
+    for of in N_OF_N.finditer(window_before):
+        pass
+    if of and re.fullmatch(r"[\s\w]*[(\[,]?\s*", window_before[of.end() :]):
+        return int(of.group("den"))
+    return after and None
+
+
+def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]], timepoints: list[Timepoint]):
+    """Bare numbers read as means: after a mean cue in the clause, or in "a vs b" comparisons."""
+    # A time amount reported as the value of a duration ("times were 39 and 32 days",
+    # "9.7 months vs 5.8 months") is a value, not a timepoint.
+    durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)
+                 or _reported_duration(text, clause_start_of(text, start, tp.start), tp)]
+    blocked = taken + [(tp.start, tp.end) for tp in timepoints if tp not in durations]
+    numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
+               if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
+    for i, match in enumerate(numbers):
+        clause = text[clause_start_of(text, start, match.start()) : match.start()]
+        partner = _versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
+        cues = list(MEAN_CUE.finditer(clause))
+        cue = cues[-1] if cues else None
+        if CHANGE_BY.search(text, max(start, match.start() - 40), match.start()) or POINT_CHANGE.match(text, match.end()):
+            mention = _mention(match, "mean", "bare_change")
+            mention.kind = "change"
+            yield mention
+            continue
+        # demographics near the cue or in the number's own phrase: "follow-up for a median of 13 months",
+        # "the mean age was 45" (but not "disease duration was 9.5 years, and baseline DAS28 was 4.53")
+        near = clause[max(clause.rfind(",") + 1, (cue.start() - 30) if cue else 0) :]
+        if (cue or partner) and not DEMOGRAPHIC_CUE.search(near):
+            statistic = "median" if cue and cue.group(0).lower() == "median" else "mean"
+            yield _mention(match, statistic, "bare_mean_cue" if cue else "bare_versus")
+
+
+def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
+    after = text[match.end() : match.end() + 16]
+    before = text[max(start, match.start() - 12) : match.start()]
+    if DOSE_CONTEXT.match(after) or re.match(r"\s*(?:patients|subjects|participants|cases|women|men|children|of\b|out of)", after, re.I):
+        return False
+    if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
+        return False
+    value = match.group(0)
+    return not re.fullmatch(r"(?:19|20)\d\d", value)
+
+
+def _reported_duration(text: str, clause_start: int, tp: Timepoint) -> bool:
+    """"The mean times were 231.2 days in A and 227.8 days in B": time amounts reported under a mean cue."""
+    before = text[clause_start : tp.start]
+    cue = MEAN_ONLY_CUE.search(before)
+    return bool(cue) and re.search(r"\b(?:was|were)\b", before[cue.end() :]) is not None and not re.search(
+        r"\b(?:at|after|by|on|from|to|within|for|during|over|until)\s+(?:the\s+)?$", before
+    )
+
+
+def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> bool:
+    """True when number ``i`` is in a list "was a, b and c, respectively" of values."""
+    j = i
+    while j + 1 < len(numbers) and RESPECTIVELY_LIST.match(text[numbers[j].end() : numbers[j + 1].start()]):
+        j += 1
+    k = i
+    while k > 0 and RESPECTIVELY_LIST.match(text[numbers[k - 1].end() : numbers[k].start()]):
+        k -= 1
+    if j == k:
+        return False
+    tail = text[numbers[j].end() : min(end, numbers[j].end() + 40)]
+    head = text[max(0, numbers[k].start() - 12) : numbers[k].start()]
+    return bool(re.match(r"[^.;(]{0,25}\brespectively\b", tail)) and bool(re.search(r"(?:\bwas|\bwere|:|=)\s*$", head))
+
+
+def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:
+    """True when number ``i`` and a neighbour are compared with vs/versus/compared with."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(numbers):
+            a, b = sorted((numbers[i], numbers[j]), key=lambda m: m.start())
+            if VERSUS.match(text[a.end() : b.start()]):
+                return True
+    return False
+
+
+def _mention(match: re.Match, statistic: str, rule: str, **extra) -> Mention:
+    value_start = match.start("value")
+    end = match.end()
+    while end > value_start and match.string[end - 1].isspace():
+        end -= 1  # evidence ends at the last printed character
+    mention = Mention(start=value_start, end=end, value=to_float(match.group("value")),
+                      statistic=statistic, rule=rule, **extra)
+    if "open" in match.re.groupindex and match.group("open"):
+        mention.start = match.start()
+    return mention
+
+
+def _interval(match: re.Match, statistic: str, rule: str) -> Mention:
+    mention = _mention(match, statistic, rule, low=to_float(match.group("low")), high=to_float(match.group("high")))
+    if match.group("unit1"):
+        mention.unit = "%"
+    elif "unitw" in match.re.groupindex and match.group("unitw"):
+        mention.unit = match.group("unitw")
+    return mention
