@@ -31,12 +31,24 @@ from extractor.nlp.findings import Span
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.outcomes.clauses import DIGIT, OPENER_WORD, background_sentences, split_sentences
 from extractor.nlp.outcomes.mentions import Mention, find_mentions
-from extractor.nlp.outcomes.attribution import assign_groups, assign_p_values, assign_timepoints, assign_units_and_n, carried, opening_timepoint
+from extractor.nlp.outcomes.attribution import (
+    assign_groups,
+    assign_p_values,
+    assign_timepoints,
+    assign_units_and_n,
+    carried,
+    opening_timepoint,
+)
 from extractor.nlp.outcomes.measures import assign_measures
 
 
+#: Time words read after a value that name a duration unit only for a mean ("7.1 weeks"), not for a score.
+TIME_UNIT_WORDS = frozenset({"days", "weeks", "months", "years"})
+
+
 def _unit_of(mentions: list[Mention]) -> str | None:
-    units = [m.unit for m in mentions if m.unit and m.unit not in ("days", "weeks", "months", "years") or (m.unit and m.statistic == "mean")]
+    """The outcome's unit: the first unit written after one of its values."""
+    units = [m.unit for m in mentions if m.unit and (m.unit not in TIME_UNIT_WORDS or m.statistic == "mean")]
     return units[0] if units else None
 
 
