@@ -27,19 +27,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from extractor import EXTRACTOR_VERSION
 from extractor.errors import ExtractorError
 from extractor.parallel import default_workers, map_ordered
-from extractor.reader import ReadFailure, SourceDocument, detect_format, iter_files, read_bytes, read_file
-from extractor.records import build_record, exchange_dict
+from extractor.reader import IGNORED_SUFFIXES, ReadFailure, SourceDocument, detect_format, read_bytes, read_file
 from extractor.store import ExtractedDocument, Failure, InputFile, SeenFile, Store
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +222,12 @@ def _extract_items(items: Iterable[SourceDocument | ReadFailure], *, extractor_v
 
 def extract_document(doc: SourceDocument, *, extractor_version: str = EXTRACTOR_VERSION) -> ExtractedDocument | Failure:
     """Extract one read document into its exchange-format record, or a ``Failure`` saying why not."""
-    from extractor.nlp import extract_text  # spaCy loads only where extraction runs (not for skipped inputs)
+    # Imported where extraction runs: the writer of a pool never extracts, so it loads neither
+    # spaCy nor the record models (65 MB less), and a run of unchanged inputs loads neither either.
+    from pydantic import ValidationError
+
+    from extractor.nlp import extract_text
+    from extractor.records import build_record, exchange_dict
 
     try:
         record = build_record(doc, extract_text(doc.text), extractor_version=extractor_version)
@@ -262,24 +269,34 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
     saves the files it finished and returns with ``interrupted`` set; a
     restarted run does the rest.
     """
-    return run_files(list(iter_files(paths)), store=store, paths=[str(p) for p in paths], full_text=full_text,
-                     batch_size=batch_size, progress=progress, workers=workers)
+    total = sum(1 for _ in walk_files(paths))
+    workers = auto_workers(walk_files(paths)) if workers is None else workers
+    return run_files(walk_files(paths), total=total, store=store, paths=[str(p) for p in paths],
+                     full_text=full_text, batch_size=batch_size, progress=progress, workers=workers)
 
 
-def run_files(files: Sequence[tuple[Path, str]], *, store: Store, paths: Sequence[str] = (),
+def run_files(files: Iterable[tuple[Path, str]], *, store: Store, paths: Sequence[str] = (), total: int | None = None,
               full_text: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None,
               workers: int | None = 1) -> RunSummary:
-    """``run_batch`` over ``(file, source_file)`` pairs already listed (``paths`` labels the run)."""
-    workers = auto_workers(files) if workers is None else workers
+    """``run_batch`` over ``(file, source_file)`` pairs (``paths`` labels the run).
+
+    With ``total`` (their number) the pairs are consumed lazily, once;
+    without it they are listed first.
+    """
+    if total is None:
+        files = list(files)
+        total = len(files)
+        workers = auto_workers(files) if workers is None else workers
     run_id = store.start_run(paths, extractor_version=EXTRACTOR_VERSION)
-    summary = RunSummary(run_id=run_id, files=len(files))
+    summary = RunSummary(run_id=run_id, files=total)
     writer = _Writer(store, summary, version=input_version(full_text=full_text), batch_size=batch_size,
                      progress=progress)
     started = time.perf_counter()
     status = "failed"
     try:
         chunks = _chunks(_tasks(files, writer=writer, full_text=full_text))
-        for results in map_ordered(extract_chunk, chunks, workers=workers, initializer=warm_up):
+        for results in map_ordered(extract_chunk, chunks, workers=workers or default_workers(),
+                                   initializer=warm_up):
             writer.write_all(results)
         status = "done"
     except KeyboardInterrupt:
@@ -291,6 +308,39 @@ def run_files(files: Sequence[tuple[Path, str]], *, store: Store, paths: Sequenc
             summary.elapsed = time.perf_counter() - started
             store.finish_run(run_id, status=status, counts=summary.counts())
     return summary
+
+
+def walk_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """``reader.iter_files``' pairs in its order, listing one folder at a time.
+
+    ``iter_files`` sorts every file under a folder at once; this walks each
+    folder's entries sorted by name, which is the same order, so a run of a
+    million files holds one folder's listing, not a million paths.
+    Like it, it skips hidden files and folders, our own outputs and symbolic
+    links to folders.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path, path)
+        else:
+            yield path, path.name
+
+
+def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, str]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        log.warning("%s: cannot list the folder (%s); skipped", folder, exc.strerror or exc)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _walk(root, Path(entry.path))
+        elif entry.is_file() and Path(entry.name).suffix.lower() not in IGNORED_SUFFIXES:
+            file = Path(entry.path)
+            yield file, file.relative_to(root).as_posix()
 
 
 def auto_workers(files: Iterable[tuple[Path, str]]) -> int:
@@ -431,6 +481,7 @@ def _is_pdf(file: Path) -> bool:
 
 
 def _first_error(exc: ValidationError) -> str:
+    """The first problem pydantic found, as ``field.path: message``."""
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error.get("loc", ()))
     return f"{where}: {error.get('msg')}"

@@ -276,3 +276,19 @@ def test_the_run_command_with_workers_stores_the_same(corpus, serial, tmp_path):
     bad = CliRunner().invoke(app, ["run", str(corpus), "--db", str(db), "--workers", "0"])
     assert bad.exit_code == 2
     assert "--workers" in bad.output
+
+
+def test_the_lazy_walk_lists_what_iter_files_lists_in_its_order(tmp_path):
+    from extractor.reader import iter_files
+
+    root = tmp_path / "tree"
+    for name in ("a.txt", "a-b.txt", "a/z.txt", "a/b/c.txt", "a/b.txt", "B.txt", "b/.hidden.txt", ".git/x.txt",
+                 "c/out.db", "c/out.db-wal", "c/records.JSONL", "c/d e/f.nbib", "c/10.txt", "c/9.txt", "Z/y.ris"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    (root / "link-to-a").symlink_to(root / "a", target_is_directory=True)
+    (root / "c" / "link.txt").symlink_to(root / "a.txt")
+    single = root / "a" / "z.txt"
+    expected = list(iter_files([root, single]))
+    assert list(batch.walk_files([root, single])) == expected
+    assert [name for _, name in expected][:6] == ["B.txt", "Z/y.ris", "a/b/c.txt", "a/b.txt", "a/z.txt", "a-b.txt"]
