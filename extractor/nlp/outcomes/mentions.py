@@ -288,24 +288,27 @@ def _count_mentions(text: str, start: int, end: int):
 
 
 def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
-    """N of "n/N (x%)", "x% (n/N)" or "n of N patients (x%)"."""
-    after = FRACTION.match(text, match.end() + 2 if text[match.end() : match.end() + 2].strip() in ("(", "[", "") else match.end())
+    """N of "x% (n/N)", "n/N patients (x%)" or "n of N patients (x%)"; None when not stated."""
     window_after = text[match.end() : min(end, match.end() + 14)]
-    frac = FRACTION.search(window_after)
-    if frac and window_after[: frac.start()].strip(" ([,;") == "":
-        return int(frac.group("den"))
+    fraction = FRACTION.search(window_after)
+    if fraction and window_after[: fraction.start()].strip(" ([,;") == "":
+        return int(fraction.group("den"))
     window_before = text[max(start, match.start() - 40) : match.start()]
-    frac = None
-    for frac in FRACTION.finditer(window_before):
-        pass
-    if frac and PEOPLE_BEFORE_PERCENT.fullmatch(window_before[frac.end() :]):
-        return int(frac.group("den"))
-    of = None
-    for of in N_OF_N.finditer(window_before):
-        pass
+    fraction = _last(FRACTION, window_before)
+    if fraction and PEOPLE_BEFORE_PERCENT.fullmatch(window_before[fraction.end() :]):
+        return int(fraction.group("den"))
+    of = _last(N_OF_N, window_before)
     if of and re.fullmatch(r"[\s\w]*[(\[,]?\s*", window_before[of.end() :]):
         return int(of.group("den"))
-    return after and None
+    return None
+
+
+def _last(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match of ``pattern`` in ``text``."""
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found
 
 
 def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, int]], timepoints: list[Timepoint]):
