@@ -264,10 +264,10 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
 
     ``workers`` > 1 extracts in that many processes (this one only reads large
     inputs and writes); ``None`` picks the number of cores, or 1 for inputs
-    too small to pay for starting workers (``auto_workers``). Files already stored with the same content and
-    extractor version are skipped without parsing. An interrupted run (Ctrl-C)
-    saves the files it finished and returns with ``interrupted`` set; a
-    restarted run does the rest.
+    too small to pay for starting workers (``auto_workers``). Files already
+    stored with the same content and extractor version are skipped without
+    parsing. An interrupted run (Ctrl-C) saves the files it finished and
+    returns with ``interrupted`` set; a restarted run does the rest.
     """
     total = sum(1 for _ in walk_files(paths))
     workers = auto_workers(walk_files(paths)) if workers is None else workers
@@ -363,14 +363,13 @@ class _Writer:
                  progress: Progress | None) -> None:
         self.store, self.summary, self.version = store, summary, version
         self.batch_size, self.progress = batch_size, progress
-        self.seen: dict[str, SeenFile] = store.seen_files()
         self.pending: list[InputFile] = []
         self.parts: dict[str, tuple[set[str], list[Failure]]] = {}  # large inputs in progress
         self.done = 0
 
     def unchanged(self, key: str, file: Path, source_file: str) -> bool:
         """True (and counted as skipped) when ``file`` is stored with the same bytes and version."""
-        before = self.seen.get(key)
+        before = self.store.seen_file(key)
         if not is_unchanged(file, before, version=self.version):
             return False
         self.summary.skipped += before.documents

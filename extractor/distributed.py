@@ -176,11 +176,10 @@ def _map_and_merge(client, partitions: list[list[File]], *, store: Store, summar
 def _changed(files: list[tuple[Path, str]], *, store: Store, summary: RunSummary,
              full_text: bool) -> list[tuple[Path, str]]:
     """The files not stored before with the same bytes and version; the others are counted as skipped."""
-    seen = store.seen_files()
     version = input_version(full_text=full_text)
     todo = []
     for file, source_file in files:
-        before = seen.get(str(file.resolve()))
+        before = store.seen_file(str(file.resolve()))
         if is_unchanged(file, before, version=version):
             summary.skipped += before.documents
             summary.skipped_files += 1

@@ -19,7 +19,6 @@ back), which is why the whole per-document work runs in the workers.
 from __future__ import annotations
 
 import itertools
-import logging
 import multiprocessing
 import os
 import signal
@@ -32,8 +31,6 @@ from multiprocessing.connection import Connection
 from typing import TypeVar
 
 from extractor.errors import ExtractorError
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -423,6 +423,12 @@ class Store:
 
     # --- large inputs in parts, and shards (run --workers, run --engine dask, merge)
 
+    def seen_file(self, path: str) -> SeenFile | None:
+        """What the store remembers of input ``path`` (one indexed lookup: a run of millions holds no map)."""
+        row = self.db.conn.execute(
+            "SELECT sha256, extractor_version, documents FROM input_files WHERE path = ?", (path,)).fetchone()
+        return SeenFile(row[0], row[1], row[2] or 0) if row and row[0] else None
+
     def save_part(self, item: InputFile, *, run_id: int | None, extractor_version: str,
                   earlier: Collection[str] = (), last: bool = False) -> list[str]:
         """Store one part of a large input's results in one transaction; return the record ids it stored.
