@@ -11,9 +11,10 @@ Workers start from a fork server (a fresh process that imported the
 extraction modules once), or by spawning where there is none; each worker
 runs ``initializer`` once, which is where the NLP pipeline is built. Workers
 ignore Ctrl-C: the parent alone decides what to keep, then stops them.
-Measured on two cores: a process pool returning plain data scales 1.9x,
-spaCy's own ``nlp.pipe(n_process=2)`` only 1.1x (it pickles ``Doc`` objects
-back), which is why the whole per-document work runs in the workers.
+On two cores a process pool returning plain data scales 1.9-2.0x
+(``benchmarks/THROUGHPUT.md``), spaCy's own ``nlp.pipe(n_process=2)`` only
+1.1x (issue 6: it sends every ``Doc`` back serialised), which is why the
+whole per-document work, records included, runs in the workers.
 """
 
 from __future__ import annotations
