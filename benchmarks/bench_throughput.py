@@ -388,7 +388,7 @@ def report(root: Path, *, source: Path, count: int, workers: list[int], dask: bo
         rows.setdefault("extract only (abstracts/s)", {})[n] = f"{_steady(extract):.0f}"
         rows.setdefault("end to end into SQLite (abstracts/s)", {})[n] = f"{_steady(e2e[n]):.0f}"
         rows.setdefault("  same, start-up included", {})[n] = f"{_per_s(e2e[n]):.0f}"
-        rows.setdefault("  start-up to the first stored file (s)", {})[n] = f"{e2e[n]['startup']:.1f}"
+        rows.setdefault("  start-up to the first extracted file (s)", {})[n] = f"{e2e[n]['startup']:.1f}"
         rows.setdefault("  documents stored / failed", {})[n] = f"{e2e[n]['stored']} / {e2e[n]['failed']}"
         for label, result in (("read", read), ("extract", extract), ("end to end", e2e[n])):
             rows.setdefault(f"CPU s per 1,000 abstracts, {label}", {})[n] = (
