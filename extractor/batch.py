@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,7 @@ from typing import TYPE_CHECKING
 from extractor import EXTRACTOR_VERSION
 from extractor.errors import ExtractorError
 from extractor.parallel import default_workers, map_ordered
-from extractor.reader import IGNORED_SUFFIXES, ReadFailure, SourceDocument, detect_format, read_bytes, read_file
+from extractor.reader import ReadFailure, SourceDocument, detect_format, iter_files, read_bytes, read_file
 from extractor.store import ExtractedDocument, Failure, InputFile, SeenFile, Store
 
 if TYPE_CHECKING:
@@ -269,9 +268,9 @@ def run_batch(paths: Sequence[Path], *, store: Store, full_text: bool = False,
     parsing. An interrupted run (Ctrl-C) saves the files it finished and
     returns with ``interrupted`` set; a restarted run does the rest.
     """
-    total = sum(1 for _ in walk_files(paths))
-    workers = auto_workers(walk_files(paths)) if workers is None else workers
-    return run_files(walk_files(paths), total=total, store=store, paths=[str(p) for p in paths],
+    total = sum(1 for _ in iter_files(paths))
+    workers = auto_workers(iter_files(paths)) if workers is None else workers
+    return run_files(iter_files(paths), total=total, store=store, paths=[str(p) for p in paths],
                      full_text=full_text, batch_size=batch_size, progress=progress, workers=workers)
 
 
@@ -308,39 +307,6 @@ def run_files(files: Iterable[tuple[Path, str]], *, store: Store, paths: Sequenc
             summary.elapsed = time.perf_counter() - started
             store.finish_run(run_id, status=status, counts=summary.counts())
     return summary
-
-
-def walk_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
-    """``reader.iter_files``' pairs in its order, listing one folder at a time.
-
-    ``iter_files`` sorts every file under a folder at once; this walks each
-    folder's entries sorted by name, which is the same order, so a run of a
-    million files holds one folder's listing, not a million paths.
-    Like it, it skips hidden files and folders, our own outputs and symbolic
-    links to folders.
-    """
-    for path in paths:
-        if path.is_dir():
-            yield from _walk(path, path)
-        else:
-            yield path, path.name
-
-
-def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, str]]:
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError as exc:
-        log.warning("%s: cannot list the folder (%s); skipped", folder, exc.strerror or exc)
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            yield from _walk(root, Path(entry.path))
-        elif entry.is_file() and Path(entry.name).suffix.lower() not in IGNORED_SUFFIXES:
-            file = Path(entry.path)
-            yield file, file.relative_to(root).as_posix()
 
 
 def auto_workers(files: Iterable[tuple[Path, str]]) -> int:

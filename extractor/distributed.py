@@ -32,7 +32,8 @@ from pathlib import Path
 from types import ModuleType
 
 from extractor import EXTRACTOR_VERSION
-from extractor.batch import Progress, RunSummary, input_version, is_unchanged, run_files, walk_files
+from extractor.batch import Progress, RunSummary, input_version, is_unchanged, run_files
+from extractor.reader import iter_files
 from extractor.errors import ExtractorError
 from extractor.parallel import default_workers
 from extractor.store import Store, open_store
@@ -105,7 +106,7 @@ def run_dask(paths: Sequence[Path], *, store: Store, scheduler: str | None = Non
     when dask.distributed is missing or the scheduler cannot be reached.
     """
     distributed = _import_distributed()
-    files = list(walk_files(paths))
+    files = list(iter_files(paths))
     run_id = store.start_run([str(p) for p in paths], extractor_version=EXTRACTOR_VERSION)
     summary = RunSummary(run_id=run_id, files=len(files))
     started = time.perf_counter()

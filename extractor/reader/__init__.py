@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -88,17 +89,33 @@ def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Yield ``(file, source_file)`` for every input file under ``paths``, sorted, recursively.
 
     ``source_file`` is the path relative to the folder given (the file name for
-    a file given directly).
+    a file given directly). Folders are listed one at a time, entries sorted by
+    name (the order of sorting every path), so a run over a million files
+    holds one folder's listing, not a million paths. Hidden files and folders,
+    our own outputs and symbolic links to folders are skipped.
     """
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = file.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts) or file.suffix.lower() in IGNORED_SUFFIXES:
-                    continue
-                yield file, rel.as_posix()
+            yield from _walk(path, path)
         else:
             yield path, path.name
+
+
+def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, str]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        log.warning("%s: cannot list the folder (%s); skipped", folder, exc.strerror or exc)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _walk(root, Path(entry.path))
+        elif entry.is_file() and Path(entry.name).suffix.lower() not in IGNORED_SUFFIXES:
+            file = Path(entry.path)
+            yield file, file.relative_to(root).as_posix()
 
 
 def detect_format(head: bytes, *, suffix: str = "") -> str:
