@@ -32,10 +32,8 @@ MEASURE_TAIL = re.compile(
     re.IGNORECASE,
 )
 
-#: "... and DAS28 changes were": a new subject inside a clause (after "and" or a p-value).
+#: Pieces of NEW_SUBJECT: a word without brackets or separators, and one bracketed group.
 _WORD = r"[^\s,;()\[\]]+"
-
-
 _BRACKETED = r"[(\[][^()\[\]]*[)\]]"
 
 #: "... and DAS28 changes were": a new subject inside a clause (after "and", "," or ";").
