@@ -72,10 +72,10 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
     if len(stated) == 1:
         shared = next(iter(stated.values()))
         for mention in mentions:
-            if mention.timepoint is None and not mention.baseline:
+            if mention.timepoint is None:
                 mention.timepoint = shared  # parallel clauses of one sentence share its single timepoint
     for mention in mentions:
-        if mention.timepoint is None and not mention.baseline and sentence_context is not None:
+        if mention.timepoint is None and sentence_context is not None:
             mention.timepoint = sentence_context
     return carried(text, opener) or context
 
@@ -94,7 +94,6 @@ def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint
         for mention in run:
             if mention.timepoint is None:
                 mention.timepoint = subject[0]
-                mention.baseline = subject[0].label == "baseline"
 
 
 def carried(text: str, opener: Timepoint | None) -> Timepoint | None:
@@ -120,22 +119,21 @@ def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
     for i, mention in enumerate(mentions):
         gap = text[mentions[i - 1].end : mention.start] if i else ""
         if mention.timepoint is not None:
-            mention.baseline = mention.timepoint.label == "baseline"
             in_from_list = False
             continue
         before = text[max(start, mention.start - 12) : mention.start]
+        reference = False
         if FROM_CUE.search(before) and i + 1 < len(mentions):
-            mention.baseline = in_from_list = True
+            reference = in_from_list = True
         elif in_from_list and not TO_CUE.search(gap) and i + 1 < len(mentions):
-            mention.baseline = True
+            reference = True
         elif i > 0 and VERSUS.match(gap):
             in_from_list = False
             clause = text[clause_start_of(text, start, mention.start) : mention.end]
-            if not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None:
-                mention.baseline = True
+            reference = not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None
         else:
             in_from_list = False
-        if mention.baseline:
+        if reference:
             mention.timepoint = Timepoint(mention.start, mention.start, "baseline", 0)
 
 

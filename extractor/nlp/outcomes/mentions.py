@@ -99,7 +99,6 @@ class Mention:
     high: float | None = None
     unit: str | None = None
     timepoint: Timepoint | None = None
-    baseline: bool = False
     p: tuple[str, float] | None = None
     n: int | None = None
     kind: str = "level"
@@ -107,6 +106,11 @@ class Mention:
     aliases: list[str] = field(default_factory=list)
     measure_hint: str | None = None
     group: str | None = None
+
+    @property
+    def baseline(self) -> bool:
+        """True when the value is the baseline (its timepoint is "baseline", day 0)."""
+        return self.timepoint is not None and self.timepoint.label == "baseline"
 
 
 def to_float(text: str) -> float:
