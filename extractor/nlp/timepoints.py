@@ -33,9 +33,15 @@ NOT_TIMEPOINT_BEFORE = re.compile(
 NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|duration|earlier|prior|ago|course|regimen|period)\b", re.IGNORECASE)
 
 
-#: Cheap gates: a time unit or a baseline word must be present before the patterns run.
-TIME_WORD = re.compile(r"(?i)hour|\bhrs?\b|day|week|\bwks?\b|month|\bmos?\b|year|\byrs?\b|\d\s?[hd]\b|\d\s?(?:个月|月|周|天|日|年|小时)")
-BASELINE_WORD = re.compile(r"(?i)baseline|before|pre|\bat\s+(?:entry|enrol|admission|inclusion)|基线|前")
+#: Cheap gates, matched on lower-cased text: a time unit ("hour", "hrs", "wk", "24h", "3个月") or a
+#: baseline word ("before", "pre", "at entry", "基线") must be present before the patterns run.
+#: Each alternative opens with a literal character (a word boundary is checked behind it), so
+#: ``re`` skips to candidate characters instead of trying every alternative at every position.
+TIME_WORD = re.compile(
+    r"[hdwmy\d](?:(?<=h)(?:our|(?<=\bh)rs?\b)|(?<=d)ay|(?<=w)(?:eek|(?<=\bw)ks?\b)|(?<=m)(?:onth|(?<=\bm)os?\b)"
+    r"|(?<=y)(?:ear|(?<=\by)rs?\b)|(?<=\d)\s?(?:[hd]\b|个月|月|周|天|日|年|小时))"
+)
+BASELINE_WORD = re.compile(r"baseline|before|pre|a(?<=\ba)t\s+(?:entry|enrol|admission|inclusion)|基线|前")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
     """Every timepoint in ``text[start:end]``, in order, non-overlapping, offsets into ``text``."""
     end = len(text) if end is None else end
     found: list[Timepoint] = []
-    window = text[start:end]
+    window = text[start:end].lower()
     has_unit = TIME_WORD.search(window) is not None
     has_baseline = BASELINE_WORD.search(window) is not None
     if not (has_unit or has_baseline):

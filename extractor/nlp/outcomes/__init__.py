@@ -112,12 +112,12 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
             context = None
         if not DIGIT.search(text, start, end) and not OPENER_WORD.match(text, start):
             continue  # no value and no "After three months, ..." opener
-        found = find_mentions(text, start, end)
+        timepoints = find_timepoints(text, start, end)
+        found = find_mentions(text, start, end, timepoints)
         if not found:
             if OPENER_WORD.match(text, start):
-                context = carried(text, opening_timepoint(text, start, find_timepoints(text, start, end), [])) or context
+                context = carried(text, opening_timepoint(text, start, timepoints, [])) or context
             continue
-        timepoints = find_timepoints(text, start, end)
         context = assign_timepoints(text, start, end, found, context, timepoints)
         assign_p_values(text, start, end, found)
         assign_units_and_n(text, start, end, found)

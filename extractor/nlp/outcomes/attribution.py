@@ -201,7 +201,10 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
     order: list[str] = []
     for clause_start, run in _runs_by_clause(text, start, mentions):
         window_end = min(end, run[-1].end + 80)
-        phrases = [(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
+        window = text[clause_start:window_end].lower()
+        named = "group" in window or "arm" in window or "cohort" in window  # the phrase's head word; a cheap gate
+        phrases = ([(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
+                   if named else [])
         labels = list(dict.fromkeys(label for _, label in phrases))
         values = [m for m in run if m.statistic != "count"]
         following = [_group_right_after(text, m, phrases) for m in values]

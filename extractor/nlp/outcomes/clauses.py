@@ -8,11 +8,11 @@ computed once per sentence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from functools import lru_cache
+from bisect import bisect_left
 
 from spacy.tokens import Doc
 
+from extractor.nlp.cues import spans
 from extractor.nlp.sentences import sentence_spans
 
 
@@ -23,29 +23,28 @@ DIGIT = re.compile(r"\d")
 OPENER_WORD = re.compile(r"\W*(?:results?\W*)?(?:after|at|by|during)\b", re.IGNORECASE)
 
 #: Clause boundaries inside a sentence.
-CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）|[，；、]")
+#: "whereas", "while", "but" as whole words, each alternative opening with a literal (fast to scan for).
+CLAUSE_BREAK = re.compile(r";|w(?<=\bw)h(?:ereas|ile)\b|b(?<=\bb)ut\b|,\s*(?=and\s+(?:the|in)\b)|\(\d\)|（\d）|[，；、]")
 
 
 def clause_start_of(text: str, start: int, position: int) -> int:
-    """Start of the clause holding ``position``; breaks inside brackets ("(DAS28; using ESR)") do not count."""
-    breaks = _clause_breaks(text, start)
-    index = bisect_right(breaks, position) - 1
-    return breaks[index] if index >= 0 else start
+    """Start of the clause holding ``position`` in the sentence starting at ``start``.
 
-
-@lru_cache(maxsize=64)
-def _clause_breaks(text: str, start: int) -> list[int]:
-    """Clause-break ends after ``start`` outside brackets, computed once per sentence (str hashes are cached)."""
-    breaks = []
+    A clause starts after the last clause break between ``start`` and
+    ``position`` that is outside brackets ("(DAS28; using ESR)" does not count).
+    The breaks of the whole text are found once (``cues.spans``).
+    """
+    starts, ends = spans(CLAUSE_BREAK, text)
+    clause = start
     depth = 0
     last = start
-    for match in CLAUSE_BREAK.finditer(text, start, min(len(text), start + 4000)):
-        chunk = text[last : match.start()]
+    for i in range(bisect_left(starts, start), bisect_left(starts, position)):
+        chunk = text[last : starts[i]]
         depth = max(0, depth + chunk.count("(") + chunk.count("[") - chunk.count(")") - chunk.count("]"))
-        last = match.start()
-        if depth == 0:
-            breaks.append(match.end())
-    return breaks
+        last = starts[i]
+        if depth == 0 and ends[i] <= position:
+            clause = ends[i]
+    return clause
 
 
 #: A section heading with its name: "Background and aim:", "RESULTS:", "Objective ".
@@ -66,7 +65,7 @@ HEADING = re.compile(
 
 #: Sentence ends the tokenizer misses in run-together text: "groups.(2)The", "treatment.Previous".
 RUN_ON_BREAK = re.compile(
-    r"(?<=[a-z0-9%)\]])\.(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])|。"
+    r"\.(?<=[a-z0-9%)\]]\.)(?=\(\d+\)|（\d+）|[A-Z][a-z]{2,})|(?<=[a-z)\]])\s*(?=\(\d+\)\s*[A-Za-z])|。"
 )
 
 #: Abbreviations whose period is not a sentence end: "St.George", "Dr.Smith", "vs.Placebo".

@@ -42,6 +42,7 @@ from extractor.nlp.patterns import (
     VERSUS,
 )
 from extractor.nlp.timepoints import Timepoint, find_timepoints
+from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
 
 
@@ -69,10 +70,14 @@ PERCENT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|and|or|vs\.?|versus)?[\s\u00a0]*
 #: Words that make a percentage a share of people.
 PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|children|responders?|cases|proportion|rate|incidence|prevalence)\b", re.IGNORECASE)
 
-#: Words without which no bare number is read as a mean (cheap gate for the bare-number scan).
+#: Words without which no bare number is read as a mean (cheap gate for the bare-number scan, on
+#: lower-cased text): "mean", "vs", "v.", "compared", "decreased by", "reductions of". Every
+#: alternative opens with a literal character, so ``re`` skips to candidates instead of trying each.
+CHANGE_VERB_ENDINGS = ("eased", "uced", "oved", "ined", "fell", "rose", "pped", "ained", "lost", "anged", "ases?",
+                       "ions?", "ments?", "ains?", "loss")
 BARE_CUES = re.compile(
-    r"mean|average|median|baseline|\bvs\b|\bv\.|versus|compared|against|respectively|point|"
-    r"(?:eased|uced|oved|ined|fell|rose|pped|ained|lost|anged|ases?|ions?|ments?|ains?|loss)\s+(?:by|of)\b"
+    r"mean|average|median|baseline|v(?<=\bv)(?:s\b|\.)|versus|compared|against|respectively|point|"
+    + "|".join(ending + r"\s+(?:by|of)\b" for ending in CHANGE_VERB_ENDINGS)
 )
 
 #: Cheap gates for the spread and interval patterns ("SD", "SEM", "standard error"; "CI", "confidence").
@@ -200,7 +205,7 @@ def _spread_mentions(text: str, start: int, end: int, lower: str):
             if "unit1" in match.re.groupindex and match.group("unit1"):
                 mention.unit = "%"
             yield mention
-    if MEAN_SD_HEADER.search(text, max(0, start - 300), end):
+    if occurs(MEAN_SD_HEADER, text, start - 300, end):
         for match in VALUE_PAREN_SPREAD.finditer(text, start, end):
             yield _mention(match, "mean_sd", "mean_paren_under_header", spread=to_float(match.group("spread")))
 
@@ -225,12 +230,12 @@ def _interval_mentions(text: str, start: int, end: int, lower: str):
             cues = MEAN_CUE.findall(before)
             statistic = "mean" if cues and cues[-1].lower() in ("mean", "average") else "median_range"
             yield _interval(match, statistic, "value_range")
-    if not IQR_CONTEXT.search(text, max(0, start - 600), end):
+    if not occurs(IQR_CONTEXT, text, start - 600, end):
         return
     for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
         before = text[max(start, match.start() - 40) : match.start()]
         low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
-        if (IQR_CONTEXT.search(text, max(0, match.start() - 600), match.start()) and low <= value <= high
+        if (occurs(IQR_CONTEXT, text, match.start() - 600, match.start()) and low <= value <= high
                 and not DEMOGRAPHIC_CUE.search(before)):
             yield _interval(match, "median_iqr", "median_paren_interval")
 
