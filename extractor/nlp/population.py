@@ -155,7 +155,7 @@ OF_BEFORE = re.compile(
 )
 #: "(n = 65)", "[n = 5]", "( N = 300 )", ", n = 5": the n of a group or of the whole sample.
 N_EQUALS = re.compile(
-    r"(?:[(\[]\s*|[,;]\s*)(?P<sym>[nN])\s*[=:]?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])\s*(?:[)\];,]|patients|subjects)"
+    r"[(\[,;]\s*(?P<sym>[nN])\s*[=:]?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])\s*(?:[)\];,]|patients|subjects)"
 )
 #: A participant count in Chinese: "92例", "共纳入 30 名患者", "二十例".
 CHINESE_COUNT = re.compile(rf"(?P<n>\d+|{CHINESE_NUMBER_PATTERN})\s*(?:例|名)(?!\s*次)")
@@ -173,7 +173,7 @@ ALLOCATION = re.compile(
     re.IGNORECASE,
 )
 #: Sentence ends for context windows: ". ", "; ", "。", a line break.
-SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z(\[]|\s*$)|[。；]|\n")
+SENTENCE_END = re.compile(r"[.!?;。；\n](?:(?<=[.!?;])(?=\s+[A-Z(\[]|\s*$)|(?<=[。；\n]))")
 #: Review or meta-analysis: then only a stated total of participants counts.
 REVIEW = re.compile(
     r"\b(?:meta-?analys[ie]s|systematic\s+review|literature\s+review|review\s+of\s+the\s+literature|"
@@ -761,7 +761,7 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 #: "41 to GA", "29 (51.8%) were randomized to PICC", "27 received T-FEC": an arm's size before its label.
 ARM_TO_LABEL = re.compile(
-    r"(?<![\d.,])(?P<n>\d{1,5})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
+    r"(?P<n>\d(?<![\d.,]\d)\d{0,4})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
     r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received)\s+(?:the\s+|receive\s+)?"
     r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)(?=\s*(?:[,;)\]]|\band\b|\.(?:\s|$)|$))"
 )
