@@ -10,9 +10,10 @@ tier  writing pattern                                              example
 ====  ===========================================================  ======================================
 0     a stated total                                               "A total of 45 patients were recruited"
 1     enrolled / randomized / recruited / included                 "Thirty patients were randomized"
-2     treated / received; a study "in N" or "of N" patients        "MSCs were infused in 8 PM/DM patients"
+2     treated / received; a study "in N" or "of N"; "Among N, ..."  "MSCs were infused in 8 PM/DM patients"
 3     the sum of the arms of one allocation                        "MSC-NP (n = 27) or saline (n = 27)"
 4     analysed, completed, a bare mention                          "13 of 14 patients responded"
+5     care providers (chosen only when nobody else is counted)     "One radiologist and two surgeons took part"
 ====  ===========================================================  ======================================
 
 Mentions whose clause says they were screened, approached, excluded, lost or
@@ -48,7 +49,7 @@ from extractor.nlp.vocab import load_vocabulary
 
 CUES = "population_cues"
 
-TOTAL, ENROL, TREAT, ARMS, WEAK = range(5)
+TOTAL, ENROL, TREAT, ARMS, WEAK, STAFF = range(6)
 
 # --- regular expressions -------------------------------------------------------------
 
@@ -73,7 +74,8 @@ MODIFIERS_TEMPLATE = r"(?:{modifier},?[^\S\n]+){{0,10}}?"
 #: Just before a number that names rather than counts: "type 1", "grade 3", "phase 2", "n = ", "at least 9".
 NOT_COUNT_BEFORE = re.compile(
     r"(?:\b(?:type|grade|stage|phase|class|day|week|month|year|cohort|group|arm|level|score|version|part|step|"
-    r"visit|cycle|dose|figure|table|no|number|aged?|age|at\s+least|except\s+for)\s*|[=<>≤≥±×^]\s*)$",
+    r"visit|cycle|dose|figure|table|no|number|aged?|age|at\s+least|except\s+for)\s*|[=<>≤≥±×^]\s*|"
+    r"\b(?:aged?|ages)(?:\s+(?:of|between|from))?\s+\d+\s*(?:and|to|-|–)\s*)$",
     re.IGNORECASE,
 )
 #: An abbreviation just before a number names it ("ASA 1", "CD 4"); section headings ("PATIENTS 21") do not.
@@ -132,6 +134,8 @@ NUMERATOR_BEFORE = re.compile(
 IN_BEFORE = re.compile(
     r"\b(?:in|on|among|amongst|for)\s+(?:a\s+(?:group|cohort|series|total)\s+of\s+)?$", re.IGNORECASE
 )
+#: A sentence opening on the population its results count: "Among 134 patients, 68 were treated with ...".
+AMONG_OPENING = re.compile(r"\W*(?:among|amongst)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 #: Study or treatment words that make "in N patients" the study population ("infused ... in 8 patients").
 STUDY_BEFORE = re.compile(
     r"\b(?:trials?|study|studies|performed|conducted|treated|treat|treating|administered|infused|injected|given|"
@@ -223,6 +227,7 @@ class Grammar:
     count_verb: re.Pattern
     hyphen_noun: re.Pattern
     participant: re.Pattern
+    provider: frozenset[str]
     cue: re.Pattern
     cue_class: dict[str, str]
     non_participant: re.Pattern
@@ -247,7 +252,8 @@ def _alternation(words: Iterable[str]) -> str:
 @cache
 def _grammar() -> Grammar:
     """Compile the population rules from the cue vocabulary (once per process)."""
-    nouns = _alternation(_words("participant"))
+    providers = _words("provider")
+    nouns = _alternation([*_words("participant"), *providers])
     classes = ("enrol", "treat", "analyse", "exclude", "outcome", "control")
     cue_class = {w.lower(): cls for cls in classes for w in _words(cls)}
     number = rf"(?P<n>{COUNT_PATTERN})"
@@ -271,6 +277,7 @@ def _grammar() -> Grammar:
         # "a 12-patient, 6-month, phase 1 trial"
         hyphen_noun=re.compile(rf"{number}-(?P<noun>patient|participant|subject|person|{nouns})\b", re.IGNORECASE),
         participant=re.compile(rf"\b(?:{nouns})\b", re.IGNORECASE),
+        provider=frozenset(word.lower() for word in providers),
         cue=re.compile(rf"\b(?:{_alternation(cue_class)})\b", re.IGNORECASE),
         cue_class=cue_class,
         non_participant=re.compile(rf"\b(?:{_alternation(_words('non_participant'))})\b", re.IGNORECASE),
@@ -463,7 +470,7 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
     if IN_BEFORE.search(left):
         # "infused in 8 patients" is the study population; "eradicated in 226 subjects assigned to X" an outcome
         study = STUDY_BEFORE.search(left) and not OUTCOME_BEFORE.search(left)
-        return TREAT if study else WEAK
+        return TREAT if study or AMONG_OPENING.fullmatch(left) else WEAK
     if cls == "enrol" or (inner and ENROLLED_INNER.search(inner)):
         return ENROL
     if cls == "treat" or OF_BEFORE.search(left):
@@ -504,6 +511,8 @@ def _noun_count(grammar: Grammar, ctx: _Context, m: re.Match, noun_start: int, r
         tier = WEAK  # "547 (19%) patients were obese": a part of a larger whole
     if tier is not None and _arm_phrase_after(grammar, ctx, m):
         tier = WEAK  # "88 patients in the CP-CEF arm": one group's n
+    if tier is not None and rule == "count_noun" and m.group("noun").lower() in grammar.provider:
+        tier = STAFF  # "two surgeons participated" in a study of 134 patients: carers count only alone
     if tier is not None:
         yield Count(value, start, m.end("n"), tier, rule)
 
@@ -693,9 +702,8 @@ def _arm_sum(ctx: _Context, arms: list[ArmCount]) -> Count:
 
 def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, review: bool) -> Count | None:
     """The best count: lowest tier, then earliest; a coordinated sum beats its parts; the arms' sum as fallback."""
-    arm_starts = {a.start for a in arms}
     # one group's n is not the sample size: "440 women were allocated to the intervention group and 439 ..."
-    counts = [c if c.start not in arm_starts else Count(c.value, c.start, c.end, WEAK, c.rule)
+    counts = [c if not any(a.start <= c.start < a.end for a in arms) else Count(c.value, c.start, c.end, WEAK, c.rule)
               for c in _candidates(grammar, ctx)]
     if len(arms) >= 2:
         counts.append(_arm_sum(ctx, arms))
@@ -756,6 +764,13 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
         label = _clean_label(m.group("label"))
         if label and not DOSE_OR_TIME_LABEL.match(label):
             found.append(ArmCount(label, int(m.group("n")), m.start(), m.end(), "n_to_label"))
+    for m in _anchored(grammar.count_noun, ctx):
+        left = ctx.left(m.start(), window=60)
+        subject = GROUP_SUBJECT_BEFORE.search(left)
+        value = parse_number(m.group("n"))
+        if subject and value is not None and (label := _clean_label(subject.group("label"))):
+            start = m.start() - len(left) + subject.start("label")
+            found.append(ArmCount(label, value, start, m.end("n"), "group_subject"))
     return sorted(found, key=lambda a: a.start)
 
 
@@ -764,6 +779,14 @@ ARM_TO_LABEL = re.compile(
     r"(?P<n>\d(?<![\d.,]\d)\d{0,4})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
     r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received)\s+(?:the\s+|receive\s+)?"
     r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)(?=\s*(?:[,;)\]]|\band\b|\.(?:\s|$)|$))"
+)
+#: A group named as the subject of its size, read before the count: "cohort 1 enrolled 66 (patients)",
+#: "the control group included 30 (patients)", "Group A consisted of 20 (children)".
+GROUP_SUBJECT_BEFORE = re.compile(
+    r"(?P<label>\b(?:(?!(?:the|a|and|each|both|two|three|all|either|of|in)\b)[\w\-+/]+\s+){0,3}?(?:group|arm|cohort)"
+    r"(?:\s+(?:[A-Z]|\d{1,2}|I{1,3}V?)\b)?)\s+(?:enrolled|included|comprised|consisted\s+of|contained|"
+    r"was\s+composed\s+of|had)\s+$",
+    re.IGNORECASE,
 )
 #: Labels that are a dose, time or number rather than an arm: "to 12 months", "to 4 weeks".
 DOSE_OR_TIME_LABEL = re.compile(r"\d|(?:day|week|month|year)s?\b", re.IGNORECASE)
@@ -795,8 +818,10 @@ def _arms(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 
 def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
-    """Group sizes stated one sentence each: "The control group (n = 54) was ... The experimental group (n = 56) ..."."""
-    named = [a for a in _arm_candidates(grammar, ctx) if a.rule == "n_equals" and GROUP_NOUN.search(a.label)]
+    """Group sizes stated one sentence each: "The control group (n = 54) was ... The experimental group (n = 56) ...",
+    "The treatment group included 30 patients. The control group included 28 patients."."""
+    named = [a for a in _arm_candidates(grammar, ctx)
+             if a.rule in ("n_equals", "group_subject") and GROUP_NOUN.search(a.label)]
     for i, first in enumerate(named):
         run = [first]
         for arm in named[i + 1 :]:

@@ -80,6 +80,15 @@ SAMPLE_SIZE_CASES = [
      "n = 5; cohort 2, n = 5; cohort 3, n = 5) were invited. Thirteen out of 15 patients were available.", 15),
     ("Of 181 eligible patients, 89 were randomly assigned to the A group and 92 to the B group.", 181),
     ("In 2014, 440 women were allocated to the intervention group and 439 were assigned to the control group.", 879),
+    # care providers count only when nobody else is counted
+    ("One anaesthetist and three nurses took part. Among 212 patients, 105 were given drug A and 107 drug B.", 212),
+    ("Forty nurses were randomized to a training course or usual practice.", 40),
+    ("Twelve physicians were surveyed about referrals; 95 children were enrolled in the trial.", 95),
+    # the upper bound of an age range is not a count
+    ("Using random sampling, 50 men between the ages of 30 and 64 were selected.", 50),
+    ("We recruited 75 adults aged 18 to 45 years.", 75),
+    # arms named as subjects add up to the sample
+    ("Cohort A enrolled 24 adult patients and cohort B enrolled 31 paediatric patients.", 55),
     # reviews take only a pooled total, and abstain otherwise
     ("A systematic review and meta-analysis. Eight randomized controlled trials were included.", None),
     ("Meta-analysis of cell therapy. A total of 612 patients from 9 trials were included.", 612),
@@ -117,6 +126,11 @@ ARM_CASES = [
     # group sizes stated one sentence each
     ("The control group (n = 54) received standard care. The MSC group (n = 56) received four infusions.",
      [("control group", 54), ("MSC group", 56)]),
+    # a group named as the subject of its size
+    ("Cohort 1 enrolled 66 unselected patients and cohort 2 enrolled 99 selected patients.",
+     [("Cohort 1", 66), ("cohort 2", 99)]),
+    ("The treatment group included 30 patients. The control group included 28 patients.",
+     [("treatment group", 30), ("control group", 28)]),
     # equal arms named in the allocation
     ("Forty patients were randomly divided into the oral group and the infusion group, and each group had 20 cases.",
      [("oral group", 20), ("infusion group", 20)]),
