@@ -61,12 +61,19 @@ MODIFIER_STOP = (
     r"we|they|it|this|these|those|our|their|"
     r"mg|g|kg|ml|mm|cm|years?|months?|weeks?|days?|hours?|minutes?|times|cycles?|doses?|groups?|arms?"
 )
+#: Section headings written in capitals, which are not abbreviations ("PATIENTS 21", "METHOD Thirty-nine").
+HEADING_WORDS = (
+    r"PATIENTS?|SUBJECTS?|PARTICIPANTS?|METHODS?|RESULTS?|DESIGN|SETTINGS?|POPULATION|MATERIALS?|AND|SAMPLES?|"
+    r"INTERVENTIONS?|FINDINGS?|OBJECTIVES?|AIMS?|PURPOSE|BACKGROUND|INTRODUCTION|CONCLUSIONS?|MEASUREMENTS?|"
+    r"PROCEDURES?|OUTCOMES?"
+)
 #: One modifier between a count and its noun: a word ("postmenopausal", "PM/DM", "19-wk-old"), dotted initials ("U.S."),
 #: "type 2", "ASA 1", a comma token, or a short parenthetical ("(18-60 years)"); never a bare number or
 #: a number word. ``{stop}`` is filled with the stop words.
 MODIFIER_TEMPLATE = (
     rf"(?:(?!(?:{{stop}})\b|{NUMBER_WORDS_PATTERN})"
-    r"(?:(?:type|grade|stage|class|(?-i:[A-Z]{{2,}}))[^\S\n]+\d+|(?:[A-Za-z]\.){{2,}}|[^\W\d][\w/'’+\-]*|\d+[-A-Za-z][\w\-]*)"
+    rf"(?:(?:type|grade|stage|class|(?-i:(?!(?:{HEADING_WORDS})\b)[A-Z]{{{{2,}}}}))[^\S\n]+\d+|"
+    r"(?:[A-Za-z]\.){{2,}}|[^\W\d][\w/'’+\-]*|\d+[-A-Za-z][\w\-]*)"
     r"|\([^()\n]{{0,40}}\)|,)"
 )
 #: Up to ten modifiers (comma tokens included) after a count, lazily, on one line: "41 type 2 diabetic patients", "83 inactive, postmenopausal women".
@@ -78,11 +85,9 @@ NOT_COUNT_BEFORE = re.compile(
     r"\b(?:aged?|ages)(?:\s+(?:of|between|from))?\s+\d+\s*(?:and|to|-|–)\s*)$",
     re.IGNORECASE,
 )
-#: An abbreviation just before a number names it ("ASA 1", "CD 4"); section headings ("PATIENTS 21") do not.
-ABBREVIATION_BEFORE = re.compile(
-    r"(?<![A-Za-z])(?!(?:PATIENTS|SUBJECTS|PARTICIPANTS|METHODS|RESULTS|DESIGN|SETTING|POPULATION|MATERIALS|"
-    r"AND|SAMPLE|INTERVENTIONS?)\b)[A-Z]{2,}\s*$"
-)
+#: An abbreviation just before a number names it ("ASA 1", "CD 4"); section headings ("PATIENTS 21",
+#: "METHOD Thirty-nine subjects", "FINDINGS 120 women") do not.
+ABBREVIATION_BEFORE = re.compile(rf"(?<![A-Za-z])(?!(?:{HEADING_WORDS})\b)[A-Z]{{2,}}\s*$")
 #: Just after a number that is a fraction or a ratio, not a count: "one third", "two-fold".
 NOT_COUNT_AFTER = re.compile(r"[\s-]*(?:thirds?|half|halves|quarters?|fifths?|percent|%|fold|times)\b", re.IGNORECASE)
 #: A year after a preposition or in a span of years is not a count: "from 2010 to 2014 were randomized".

@@ -80,6 +80,10 @@ SAMPLE_SIZE_CASES = [
      "n = 5; cohort 2, n = 5; cohort 3, n = 5) were invited. Thirteen out of 15 patients were available.", 15),
     ("Of 181 eligible patients, 89 were randomly assigned to the A group and 92 to the B group.", 181),
     ("In 2014, 440 women were allocated to the intervention group and 439 were assigned to the control group.", 879),
+    # a heading in capitals (punctuation lost in an export) is not an abbreviation naming the number
+    ("Gabapentin for tinnitus OBJECTIVE To test gabapentin METHOD Forty-two adults were randomized to drug or placebo",
+     42),
+    ("DESIGN Crossover trial SETTING Two clinics PARTICIPANT 18 volunteers were studied twice", 18),
     # care providers count only when nobody else is counted
     ("One anaesthetist and three nurses took part. Among 212 patients, 105 were given drug A and 107 drug B.", 212),
     ("Forty nurses were randomized to a training course or usual practice.", 40),
