@@ -767,8 +767,11 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
             found.append(ArmCount(label, value, m.start(), m.end(), "count_in_group"))
     for m in ARM_TO_LABEL.finditer(ctx.text):
         label = _clean_label(m.group("label"))
+        n = int(m.group("n"))
+        if _year_like(n) and YEAR_BEFORE.search(ctx.left(m.start(), window=24)):
+            continue  # "from 2006 to 2008": a span of years
         if label and not DOSE_OR_TIME_LABEL.match(label):
-            found.append(ArmCount(label, int(m.group("n")), m.start(), m.end(), "n_to_label"))
+            found.append(ArmCount(label, n, m.start(), m.end(), "n_to_label"))
     for m in _anchored(grammar.count_noun, ctx):
         left = ctx.left(m.start(), window=60)
         subject = GROUP_SUBJECT_BEFORE.search(left)
@@ -793,8 +796,10 @@ GROUP_SUBJECT_BEFORE = re.compile(
     r"was\s+composed\s+of|had)\s+$",
     re.IGNORECASE,
 )
-#: Labels that are a dose, time or number rather than an arm: "to 12 months", "to 4 weeks".
-DOSE_OR_TIME_LABEL = re.compile(r"\d|(?:day|week|month|year)s?\b", re.IGNORECASE)
+#: Labels that are a dose, time, date or number rather than an arm: "to 12 months", "to 4 weeks", "to August 2007".
+DOSE_OR_TIME_LABEL = re.compile(
+    r"\d|(?:day|week|month|year)s?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE
+)
 
 
 def _clean_label(label: str) -> str:

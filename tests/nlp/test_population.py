@@ -139,6 +139,8 @@ ARM_CASES = [
     ("Forty patients were randomly divided into the oral group and the infusion group, and each group had 20 cases.",
      [("oral group", 20), ("infusion group", 20)]),
     ("将60例患者随机分为治疗组和对照组，每组30例。", [("治疗组", 30), ("对照组", 30)]),
+    # a time is not an arm, nor is a span of dates
+    ("Between May 2006 to August 2007 and 2008 to October 2009, 84 patients were randomized to two arms.", []),
     # a time is not an arm
     ("Patients were randomized and followed to 12 months; 30 were extended to 24 months.", []),
     # organ involvement lists are not arms
