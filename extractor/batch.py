@@ -5,7 +5,9 @@ The work is split so that extraction runs in worker processes
 
 - ``extract_file`` and ``extract_part`` are top-level, pure, picklable
   functions that turn one input file (or part of a large one) into plain data
-  (an ``InputFile``: records as dicts, failures);
+  (an ``InputFile``: records as dicts, failures); ``extract_chunk``, one
+  worker round trip, also turns the records into the rows the store writes
+  (``store.prepare_file``), so the single writer only executes SQL;
 - the producer walks the inputs lazily, skips unchanged ones without parsing
   them (same path, sha256 and extractor version as stored) and groups the rest
   into chunks of small files, so that one round trip to a worker carries
@@ -37,7 +39,7 @@ from extractor import EXTRACTOR_VERSION
 from extractor.errors import ExtractorError
 from extractor.parallel import default_workers, map_ordered
 from extractor.reader import ReadFailure, SourceDocument, detect_format, iter_files, read_bytes, read_file
-from extractor.store import ExtractedDocument, Failure, InputFile, SeenFile, Store
+from extractor.store import ExtractedDocument, Failure, InputFile, SeenFile, Store, prepare_file
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -171,9 +173,9 @@ def warm_up() -> None:
 
 
 def extract_chunk(chunk: Sequence[Task]) -> list[Extracted]:
-    """Extract every task of a chunk (what one worker round trip does)."""
-    return [Extracted(extract_part(task), partial=not task.last) if isinstance(task, PartTask)
-            else Extracted(extract_file(task)) for task in chunk]
+    """Extract every task of a chunk (what one worker round trip does), with the rows the store writes."""
+    return [Extracted(prepare_file(extract_part(task)), partial=not task.last) if isinstance(task, PartTask)
+            else Extracted(prepare_file(extract_file(task))) for task in chunk]
 
 
 def extract_file(task: FileTask) -> InputFile:

@@ -30,10 +30,16 @@ name in ``_migrations``: sqlite-utils has no migration class, and
 ``sqlite-migrate`` is a pre-1.0 plugin that would add a dependency for what is
 thirty lines here. Migrations only ever add; they never drop a table.
 
-Writes use plain SQL upserts inside one ``with conn:`` transaction per batch:
+Writes use plain SQL inside one ``with conn:`` transaction per batch:
 sqlite-utils' ``insert_all`` commits on its own, which would split a document's
 rows across commits, and each document must be committed atomically (a run
 killed and restarted then stores the rest, nothing lost or duplicated).
+A document's rows are tuples built from its record by ``document_rows``, a
+pure function that a run's workers call (``prepare_file``), so the writer
+(one process for the whole run) only executes SQL: per batch, one SELECT
+finds which records are already stored, the children of those only are
+deleted, and each table gets one ``executemany``; the inputs' stale records,
+failures and file rows likewise take a few statements for the whole batch.
 """
 
 from __future__ import annotations
@@ -41,10 +47,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -85,13 +92,34 @@ class ExtractedDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentRows:
+    """A document's rows for the store: tuples in the order of ``DOCUMENT_COLUMNS``, ``RECORD_COLUMNS`` etc.
+
+    Built by ``document_rows``, a pure function of the record, so a run's
+    workers build them and the writer only executes SQL.
+    """
+
+    record_id: str
+    curated: bool  # a curated record's document row never replaces a stored one
+    document: tuple[Any, ...]
+    record: tuple[Any, ...]
+    outcomes: tuple[tuple[Any, ...], ...] = ()
+    values: tuple[tuple[Any, ...], ...] = ()
+    evidence: tuple[tuple[Any, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
-    """Everything one input file produced: plain data, so it can cross process boundaries."""
+    """Everything one input file produced: plain data, so it can cross process boundaries.
+
+    ``documents`` are as extracted, or their rows once ``prepare_file`` built
+    them (which workers do); the store takes either.
+    """
 
     path: str
     source_file: str
     sha256: str | None
-    documents: tuple[ExtractedDocument, ...] = ()
+    documents: tuple[ExtractedDocument | DocumentRows, ...] = ()
     failures: tuple[Failure, ...] = ()
     read: int = 0  # documents the reader read (stored or failed in extraction)
 
@@ -281,7 +309,6 @@ class Store:
         self.db = db
         self.path = path
         self.read_only = read_only
-        self._upserts: dict[tuple[str, bool], str] = {}
 
     # --- runs and inputs
 
@@ -313,104 +340,97 @@ class Store:
 
     def save_files(self, files: Iterable[InputFile], *, run_id: int | None, extractor_version: str) -> int:
         """Store the results of several input files in one transaction; return records stored."""
-        stored = 0
         with self._transaction():
-            for item in files:
-                stored += self._save_file(item, run_id=run_id, extractor_version=extractor_version)
-        return stored
+            files = list(files)
+            documents = [_prepared(item) for item in files]
+            self._save_documents([rows for rows_of_file in documents for rows in rows_of_file], run_id=run_id)
+            # An input given twice in a batch ends as its last result left it, as when saved one by one.
+            finished = {item.path: (item, {rows.record_id for rows in rows_of_file}, len(rows_of_file))
+                        for item, rows_of_file in zip(files, documents)}
+            self._finish_files(list(finished.values()), run_id=run_id, extractor_version=extractor_version)
+        return sum(map(len, documents))
 
     def save_records(self, records: Iterable[dict[str, Any]]) -> list[str]:
         """Store exchange-format records (curated entries) in one transaction; return their record ids."""
+        documents = [document_rows(ExtractedDocument(record), input_path=None) for record in records]
         with self._transaction():
-            return [self._save_document(ExtractedDocument(r), input_path=None, run_id=None) for r in records]
+            self._save_documents(documents, run_id=None)
+        return [rows.record_id for rows in documents]
 
     def save_record(self, record: dict[str, Any], *, text: str | None = None, run_id: int | None = None) -> str:
         """Store one exchange-format record (its ``provenance.source`` decides the row); return its id."""
+        rows = document_rows(ExtractedDocument(record, text=text), input_path=None)
         with self._transaction():
-            return self._save_document(ExtractedDocument(record, text=text), input_path=None, run_id=run_id)
+            self._save_documents([rows], run_id=run_id)
+        return rows.record_id
 
-    def _save_file(self, item: InputFile, *, run_id: int | None, extractor_version: str) -> int:
-        """Replace what ``item.path`` produced before by what it produced now."""
-        keep = [self._save_document(doc, input_path=item.path, run_id=run_id) for doc in item.documents]
-        self._drop_stale(item.path, keep)
-        self._save_failures(item, run_id=run_id, extractor_version=extractor_version)
-        if item.sha256:
-            self._upsert("input_files", {
-                "path": item.path, "source_file": item.source_file, "sha256": item.sha256,
-                "extractor_version": extractor_version, "documents": len(item.documents),
-                "failures": len(item.failures), "run_id": run_id, "processed_at": _now(),
-            })
-        return len(keep)
+    def _save_documents(self, documents: Sequence[DocumentRows], *, run_id: int | None) -> None:
+        """Upsert the documents and replace their records (for each record's source), children included.
 
-    def _save_document(self, doc: ExtractedDocument, *, input_path: str | None, run_id: int | None) -> str:
-        """Upsert the document row and replace its record (for the record's source) with children."""
-        record = doc.record
-        # A curated record never rewrites what the reader read (text, offsets, metadata).
-        curated = (record.get("provenance") or {}).get("source") == "curated"
-        self._upsert("documents", _document_row(doc, input_path=input_path), keep_existing=curated)
-        row = _record_row(record, input_path=input_path, run_id=run_id)
-        self._delete_record(row["id"])
-        self._upsert("records", row)
-        self._insert_children(row["id"], record)
-        return row["id"]
-
-    def _insert_children(self, record_id: str, record: dict[str, Any]) -> None:
-        for position, outcome in enumerate(record.get("outcomes", [])):
-            outcome_id = _child_id(record_id, "outcome", position)
-            self._upsert("outcomes", {
-                "id": outcome_id, "record_id": record_id, "position": position,
-                "measure": outcome.get("measure"), "aliases": _json(outcome.get("aliases")),
-                "unit": outcome.get("unit"),
-            })
-            for index, value in enumerate(outcome.get("values", [])):
-                self._upsert("outcome_values", _value_row(value, outcome_id=outcome_id, record_id=record_id,
-                                                          position=index))
-        for position, span in enumerate(record.get("field_evidence", [])):
-            self._upsert("evidence", {
-                "id": _child_id(record_id, "evidence", position), "record_id": record_id, "position": position,
-                "field": span.get("field"), "start": span.get("start"), "end": span.get("end"),
-                "quote": span.get("quote"), "rule": span.get("rule"),
-            })
-
-    def _delete_record(self, record_id: str) -> None:
-        """Delete a record and its children (children first, for the foreign keys)."""
-        for table in ("outcome_values", "outcomes", "evidence"):
-            self.db.conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (record_id,))
-        self.db.conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
-
-    def _drop_stale(self, input_path: str, keep: list[str]) -> None:
-        """Delete extracted records an input produced before but no longer produces."""
-        rows = self.db.conn.execute(
-            "SELECT id, document_id FROM records WHERE input_path = ? AND source = 'extracted'", (input_path,)
-        ).fetchall()
-        for record_id, document_id in rows:
-            if record_id not in keep:
-                self._delete_record(record_id)
-                self.db.conn.execute(
-                    "DELETE FROM documents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE document_id = ?)",
-                    (document_id, document_id),
-                )
-
-    def _save_failures(self, item: InputFile, *, run_id: int | None, extractor_version: str) -> None:
-        self.db.conn.execute("DELETE FROM failures WHERE input_path = ?", (item.path,))
-        for failure in item.failures:
-            self._upsert("failures", {
-                "id": _hash(item.path, failure.source_file, str(failure.record), failure.reason),
-                "input_path": item.path, "source_file": failure.source_file, "record": failure.record,
-                "reason": failure.reason, "sha256": item.sha256, "extractor_version": extractor_version,
-                "run_id": run_id,
-            })
-
-    def _upsert(self, table: str, row: dict[str, Any], *, keep_existing: bool = False) -> None:
-        """INSERT ... ON CONFLICT DO UPDATE (keeps rowids, so FTS triggers and foreign keys hold).
-
-        ``keep_existing`` leaves an existing row as it is (ON CONFLICT DO NOTHING).
+        A few statements per table for all ``documents``: the children of
+        records already stored are deleted first (a record new to the database
+        has none), then each table's rows go in one ``executemany``. A record
+        given twice is stored once, from its later rows, as saving them one by
+        one would leave it. Document rows of curated records are inserted only
+        where none is stored (a curated record never rewrites what the reader
+        read), after the others: what saving them one by one in any order gives.
         """
-        key = (table, keep_existing)
-        sql = self._upserts.get(key)
-        if sql is None:
-            sql = self._upserts[key] = _upsert_sql(table, list(row), self.db[table].pks, keep_existing=keep_existing)
-        self.db.conn.execute(sql, list(row.values()))
+        latest = {rows.record_id: rows for rows in documents}
+        if not latest:
+            return
+        conn = self.db.conn
+        now = _now()
+        stored = [rid for (rid,) in conn.execute(_STORED_RECORDS_SQL, (json.dumps(list(latest)),))]
+        if stored:
+            self._delete_children(stored)
+        rows = list(latest.values())
+        conn.executemany(_UPSERT_SQL["documents"], [(*r.document, now) for r in rows if not r.curated])
+        conn.executemany(_INSERT_NEW_DOCUMENT_SQL, [(*r.document, now) for r in rows if r.curated])
+        conn.executemany(_UPSERT_SQL["records"], [(*r.record, run_id, now) for r in rows])
+        conn.executemany(_INSERT_SQL["outcomes"], [row for r in rows for row in r.outcomes])
+        conn.executemany(_INSERT_SQL["outcome_values"], [row for r in rows for row in r.values])
+        conn.executemany(_INSERT_SQL["evidence"], [row for r in rows for row in r.evidence])
+
+    def _finish_files(self, finished: Sequence[tuple[InputFile, Collection[str], int]], *, run_id: int | None,
+                      extractor_version: str) -> None:
+        """For each (input, record ids it produced, documents): drop what it no longer produces, replace
+        its failures, write its file row. The inputs' paths must be distinct.
+
+        Run after all of a batch's documents are stored, this leaves what
+        finishing each input right after its own documents would: a record
+        another input of the batch stored since carries that input's path.
+        """
+        conn = self.db.conn
+        keep = {item.path: ids for item, ids, _ in finished}
+        paths = json.dumps(list(keep))
+        stale = [(rid, document_id) for rid, document_id, path in conn.execute(_RECORDS_OF_INPUTS_SQL, (paths,))
+                 if rid not in keep[path]]
+        if stale:
+            self._delete_records(stale)
+        conn.execute("DELETE FROM failures WHERE input_path IN (SELECT value FROM json_each(?))", (paths,))
+        conn.executemany(_UPSERT_SQL["failures"], [
+            (_hash(item.path, f.source_file, str(f.record), f.reason), item.path, f.source_file, f.record, f.reason,
+             item.sha256, extractor_version, run_id)
+            for item, _, _ in finished for f in item.failures])
+        now = _now()
+        conn.executemany(_UPSERT_SQL["input_files"], [
+            (item.path, item.source_file, item.sha256, extractor_version, documents, len(item.failures), run_id, now)
+            for item, _, documents in finished if item.sha256])
+
+    def _delete_children(self, record_ids: Sequence[str]) -> None:
+        """Delete the outcomes, values and evidence of records (values first, for the foreign keys)."""
+        ids = json.dumps(list(record_ids))
+        for table in ("outcome_values", "outcomes", "evidence"):
+            self.db.conn.execute(f"DELETE FROM {table} WHERE record_id IN (SELECT value FROM json_each(?))", (ids,))
+
+    def _delete_records(self, stale: Sequence[tuple[str, str]]) -> None:
+        """Delete (record id, document id) records with their children, and documents left without a record."""
+        self._delete_children([rid for rid, _ in stale])
+        self.db.conn.execute("DELETE FROM records WHERE id IN (SELECT value FROM json_each(?))",
+                             (json.dumps([rid for rid, _ in stale]),))
+        self.db.conn.executemany(
+            "DELETE FROM documents WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE document_id = ?)",
+            [(document_id, document_id) for _, document_id in stale])
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -439,18 +459,13 @@ class Store:
         its own, and writes the file row that lets a re-run skip the input; a
         run stopped between parts so re-extracts the whole input next time.
         """
+        documents = _prepared(item)
+        ids = [rows.record_id for rows in documents]
         with self._transaction():
-            ids = [self._save_document(doc, input_path=item.path, run_id=run_id) for doc in item.documents]
+            self._save_documents(documents, run_id=run_id)
             if last:
                 keep = {*earlier, *ids}
-                self._drop_stale(item.path, keep)  # type: ignore[arg-type]  # only tested with `in`
-                self._save_failures(item, run_id=run_id, extractor_version=extractor_version)
-                if item.sha256:
-                    self._upsert("input_files", {
-                        "path": item.path, "source_file": item.source_file, "sha256": item.sha256,
-                        "extractor_version": extractor_version, "documents": len(keep),
-                        "failures": len(item.failures), "run_id": run_id, "processed_at": _now(),
-                    })
+                self._finish_files([(item, keep, len(keep))], run_id=run_id, extractor_version=extractor_version)
         return ids
 
     def merge_database(self, shard: Path, *, run_id: int | None) -> dict[str, int]:
@@ -682,6 +697,64 @@ def _ready(store: Store, *, wal: bool) -> Store:
 
 # ---------------------------------------------------------------- rows
 
+# A document's rows are a pure function of its record, built by ``document_rows`` where the
+# record was extracted (a run's workers), so that the writer only executes SQL. Each row is a
+# tuple in the order of its table's columns below; the writer appends the columns it owns
+# (``run_id`` and ``updated_at``: the run, and the time of the write).
+
+#: ``documents`` columns of ``DocumentRows.document`` (then ``updated_at``).
+DOCUMENT_COLUMNS = ("id", "source_file", "input_path", "title", "vernacular_title", "authors", "journal", "year",
+                    "volume", "issue", "pages", "doi", "pmid", "language", "country", "publication_types",
+                    "keywords", "abstract", "text", "abstract_start", "content_hash", "format")
+#: ``records`` columns of ``DocumentRows.record`` (then ``run_id``, ``updated_at``).
+RECORD_COLUMNS = ("id", "document_id", "source", "title", "input_path", "extractor_version", "curated_by",
+                  "curated_at", "design_type", "randomized", "controlled", "blinding", "phase", "retrospective",
+                  "multicenter", "follow_up_min_days", "follow_up_max_days", "conditions", "sample_size", "arms",
+                  "cell_types", "cell_sources", "donor", "routes", "doses", "infusions", "record")
+OUTCOME_COLUMNS = ("id", "record_id", "position", "measure", "aliases", "unit")
+VALUE_COLUMNS = ("id", "outcome_id", "record_id", "position", "group_label", "timepoint", "days", "kind",
+                 "statistic", "value", "spread", "low", "high", "n", "p_op", "p_value", "start", "end", "quote",
+                 "rule")
+EVIDENCE_COLUMNS = ("id", "record_id", "position", "field", "start", "end", "quote", "rule")
+FAILURE_COLUMNS = ("id", "input_path", "source_file", "record", "reason", "sha256", "extractor_version", "run_id")
+INPUT_FILE_COLUMNS = ("path", "source_file", "sha256", "extractor_version", "documents", "failures", "run_id",
+                      "processed_at")
+
+#: A row dict (one ``_*_row`` builds) as the tuple of its table's columns; a missing column raises KeyError.
+_AS_TUPLE = {table: operator.itemgetter(*columns) for table, columns in (
+    ("documents", DOCUMENT_COLUMNS), ("records", RECORD_COLUMNS), ("outcomes", OUTCOME_COLUMNS),
+    ("outcome_values", VALUE_COLUMNS), ("evidence", EVIDENCE_COLUMNS))}
+
+
+def document_rows(doc: ExtractedDocument, *, input_path: str | None) -> DocumentRows:
+    """The rows that store ``doc`` (read from ``input_path``, or ``None`` for a curated entry)."""
+    record = doc.record
+    row = _record_row(record, input_path=input_path)
+    rid = row["id"]
+    outcomes, values = [], []
+    for position, outcome in enumerate(record.get("outcomes", [])):
+        outcome_row = _outcome_row(outcome, record_id=rid, position=position)
+        outcomes.append(_AS_TUPLE["outcomes"](outcome_row))
+        values.extend(_AS_TUPLE["outcome_values"](_value_row(value, outcome_id=outcome_row["id"], record_id=rid,
+                                                             position=index))
+                      for index, value in enumerate(outcome.get("values", [])))
+    evidence = tuple(_AS_TUPLE["evidence"](_evidence_row(span, record_id=rid, position=position))
+                     for position, span in enumerate(record.get("field_evidence", [])))
+    document = _AS_TUPLE["documents"](_document_row(doc, input_path=input_path))
+    return DocumentRows(rid, row["source"] == "curated", document, _AS_TUPLE["records"](row), tuple(outcomes),
+                        tuple(values), evidence)
+
+
+def prepare_file(item: InputFile) -> InputFile:
+    """``item`` with its documents as ``DocumentRows`` (what a worker sends, so the writer only writes)."""
+    return replace(item, documents=_prepared(item))
+
+
+def _prepared(item: InputFile) -> tuple[DocumentRows, ...]:
+    """The rows of every document of ``item`` (built here unless a worker built them)."""
+    return tuple(doc if isinstance(doc, DocumentRows) else document_rows(doc, input_path=item.path)
+                 for doc in item.documents)
+
 
 def _document_row(doc: ExtractedDocument, *, input_path: str | None) -> dict[str, Any]:
     meta = doc.record["document"]
@@ -696,7 +769,7 @@ def _document_row(doc: ExtractedDocument, *, input_path: str | None) -> dict[str
         "keywords": _json(meta.get("keywords")),
         "abstract": text[doc.abstract_start:] if text is not None else None,
         "text": text, "abstract_start": doc.abstract_start, "content_hash": doc.content_hash,
-        "format": doc.format, "updated_at": _now(),
+        "format": doc.format,
     }
 
 
@@ -705,7 +778,7 @@ def record_id(document_id: str, source: str) -> str:
     return f"{source}:{document_id}"
 
 
-def _record_row(record: dict[str, Any], *, input_path: str | None, run_id: int | None) -> dict[str, Any]:
+def _record_row(record: dict[str, Any], *, input_path: str | None) -> dict[str, Any]:
     provenance = record.get("provenance") or {}
     source = provenance.get("source") or "extracted"
     design = record.get("design") or {}
@@ -726,8 +799,18 @@ def _record_row(record: dict[str, Any], *, input_path: str | None, run_id: int |
         "cell_sources": _json(intervention.get("cell_sources")), "donor": intervention.get("donor"),
         "routes": _json(intervention.get("routes")), "doses": _json(intervention.get("doses")),
         "infusions": intervention.get("infusions"), "record": json.dumps(record, ensure_ascii=False),
-        "run_id": run_id, "updated_at": _now(),
     }
+
+
+def _outcome_row(outcome: dict[str, Any], *, record_id: str, position: int) -> dict[str, Any]:
+    return {"id": _child_id(record_id, "outcome", position), "record_id": record_id, "position": position,
+            "measure": outcome.get("measure"), "aliases": _json(outcome.get("aliases")), "unit": outcome.get("unit")}
+
+
+def _evidence_row(span: dict[str, Any], *, record_id: str, position: int) -> dict[str, Any]:
+    return {"id": _child_id(record_id, "evidence", position), "record_id": record_id, "position": position,
+            "field": span.get("field"), "start": span.get("start"), "end": span.get("end"),
+            "quote": span.get("quote"), "rule": span.get("rule")}
 
 
 def _value_row(value: dict[str, Any], *, outcome_id: str, record_id: str, position: int) -> dict[str, Any]:
@@ -744,15 +827,37 @@ def _value_row(value: dict[str, Any], *, outcome_id: str, record_id: str, positi
     }
 
 
-def _upsert_sql(table: str, columns: list[str], pks: list[str], *, keep_existing: bool = False) -> str:
-    """``INSERT INTO t (...) VALUES (...) ON CONFLICT (pk) DO UPDATE SET col = excluded.col, ...``."""
+# ---------------------------------------------------------------- the writer's SQL
+
+
+def _insert_sql(table: str, columns: Sequence[str], *, on_conflict: str = "") -> str:
+    """``INSERT INTO table (columns) VALUES (?, ...)`` with an optional ``ON CONFLICT`` clause."""
     names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    conflict = ", ".join(f'"{c}"' for c in pks)
-    if keep_existing:
-        return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING'
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in pks)
-    return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}'
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)}){on_conflict}'
+
+
+def _upsert_sql(table: str, columns: Sequence[str], pk: str = "id") -> str:
+    """An insert that updates every column of an existing row (keeps rowids, so FTS triggers and keys hold)."""
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != pk)
+    return _insert_sql(table, columns, on_conflict=f' ON CONFLICT ("{pk}") DO UPDATE SET {updates}')
+
+
+#: Children are inserted plainly: those of a stored record are deleted first, and ids are unique per record.
+_INSERT_SQL = {"outcomes": _insert_sql("outcomes", OUTCOME_COLUMNS),
+               "outcome_values": _insert_sql("outcome_values", VALUE_COLUMNS),
+               "evidence": _insert_sql("evidence", EVIDENCE_COLUMNS)}
+_UPSERT_SQL = {"documents": _upsert_sql("documents", (*DOCUMENT_COLUMNS, "updated_at")),
+               "records": _upsert_sql("records", (*RECORD_COLUMNS, "run_id", "updated_at")),
+               "failures": _upsert_sql("failures", FAILURE_COLUMNS),
+               "input_files": _upsert_sql("input_files", INPUT_FILE_COLUMNS, pk="path")}
+#: A curated record's document row, only where the reader's is not stored.
+_INSERT_NEW_DOCUMENT_SQL = _insert_sql("documents", (*DOCUMENT_COLUMNS, "updated_at"),
+                                       on_conflict=' ON CONFLICT ("id") DO NOTHING')
+#: Which of the record ids in a JSON array are stored.
+_STORED_RECORDS_SQL = "SELECT id FROM records WHERE id IN (SELECT value FROM json_each(?))"
+#: Extracted records of the inputs whose paths are in a JSON array, with their documents and paths.
+_RECORDS_OF_INPUTS_SQL = ("SELECT id, document_id, input_path FROM records "
+                          "WHERE source = 'extracted' AND input_path IN (SELECT value FROM json_each(?))")
 
 
 def _child_id(parent: str, kind: str, position: int) -> str:

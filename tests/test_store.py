@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+import extractor.store as store_module
 from extractor.errors import StoreError
 from extractor.store import (
+    DATA_TABLES,
+    DOCUMENT_COLUMNS,
+    EVIDENCE_COLUMNS,
     MIGRATIONS,
+    OUTCOME_COLUMNS,
+    RECORD_COLUMNS,
+    VALUE_COLUMNS,
+    DocumentRows,
     ExtractedDocument,
     Failure,
     InputFile,
+    document_rows,
     migrate,
     open_store,
+    prepare_file,
     record_id,
 )
 
@@ -196,3 +206,133 @@ def _write(path, data: bytes):
     path.write_bytes(data)
     return path
 
+
+
+# ---------------------------------------------------------------- batched writes
+
+
+#: Columns that say when or by which run a row was written, not what it holds.
+WHEN = {"updated_at", "processed_at", "run_id"}
+
+
+def table_rows(store) -> dict[str, list[tuple]]:
+    """Every row of every data table (sorted; time stamps and run ids left out)."""
+    rows = {}
+    for table in DATA_TABLES:
+        columns = [c.name for c in store.db[table].columns if c.name not in WHEN]
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows[table] = sorted(store.db.conn.execute(f'SELECT {names} FROM "{table}"').fetchall(), key=repr)
+    return rows
+
+
+def search_index_is_exact(store) -> bool:
+    """True when the FTS index holds exactly the tokens of the stored titles and abstracts."""
+    store.db.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
+                          "USING fts5vocab(main, 'documents_fts', 'instance')")
+    def terms():
+        return sorted(store.db.conn.execute("SELECT term, doc, col, offset FROM temp.fts_terms"))
+    before = terms()
+    store.db.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+    return before == terms()
+
+
+def one_by_one(*batches: list[InputFile]) -> dict[str, list[tuple]]:
+    """What saving every file of ``batches`` in its own transaction leaves: the reference for batches."""
+    store = open_store(None)
+    for batch in batches:
+        for item in batch:
+            store.save_files([item], run_id=None, extractor_version="v1")
+    return table_rows(store)
+
+
+def save_batches(store, *batches: list[InputFile]) -> dict[str, list[tuple]]:
+    for batch in batches:
+        store.save_files(batch, run_id=None, extractor_version="v1")
+    assert search_index_is_exact(store)
+    return table_rows(store)
+
+
+def test_row_builders_fill_exactly_the_listed_columns():
+    rows = document_rows(ExtractedDocument(make_record(), text=TEXT), input_path="/in/a.txt")
+    assert (len(rows.document), len(rows.record)) == (len(DOCUMENT_COLUMNS), len(RECORD_COLUMNS))
+    assert [len(r) for r in (*rows.outcomes, *rows.values, *rows.evidence)] == (
+        [len(OUTCOME_COLUMNS)] + [len(VALUE_COLUMNS)] * 2 + [len(EVIDENCE_COLUMNS)])
+    record = make_record()
+    assert set(store_module._record_row(record, input_path=None)) == set(RECORD_COLUMNS)
+    assert set(store_module._document_row(ExtractedDocument(record), input_path=None)) == set(DOCUMENT_COLUMNS)
+    value = record["outcomes"][0]["values"][0]
+    assert set(store_module._value_row(value, outcome_id="o", record_id="r", position=0)) == set(VALUE_COLUMNS)
+    assert set(store_module._outcome_row(record["outcomes"][0], record_id="r", position=0)) == set(OUTCOME_COLUMNS)
+    span = record["field_evidence"][0]
+    assert set(store_module._evidence_row(span, record_id="r", position=0)) == set(EVIDENCE_COLUMNS)
+
+
+def test_listed_columns_are_the_tables_columns(store):
+    for table, columns, added in (("documents", DOCUMENT_COLUMNS, {"updated_at"}),
+                                  ("records", RECORD_COLUMNS, {"run_id", "updated_at"}),
+                                  ("outcomes", OUTCOME_COLUMNS, set()), ("outcome_values", VALUE_COLUMNS, set()),
+                                  ("evidence", EVIDENCE_COLUMNS, set())):
+        assert {c.name for c in store.db[table].columns} == {*columns, *added}, table
+
+
+def test_rows_built_by_a_worker_store_what_the_records_would(store):
+    item = input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/bbb", values=3),
+                      failures=(Failure("a.txt", "record 3 has no abstract", 3),))
+    prepared = prepare_file(item)
+    assert all(isinstance(doc, DocumentRows) for doc in prepared.documents)
+    assert prepared.documents[0].record_id == "extracted:doi:10.1/aaa"
+    assert save_batches(store, [prepared]) == one_by_one([item])
+
+
+def test_a_rerun_after_one_document_changed_replaces_its_children_exactly(store):
+    first = [input_file(make_record("doi:10.1/aaa", values=3), make_record("doi:10.1/bbb", values=2)),
+             input_file(make_record("doi:10.1/ccc", values=2), path="/in/c.txt")]
+    changed = make_record("doi:10.1/bbb", values=1, title="Knee cartilage regrows")
+    changed["field_evidence"] = []
+    second = [input_file(make_record("doi:10.1/aaa", values=3), changed),
+              input_file(make_record("doi:10.1/ccc", values=2), path="/in/c.txt")]
+    rows = save_batches(store, first, second)
+    assert rows == one_by_one(second)
+    assert store.counts() == {"documents": 3, "records": 3, "outcomes": 3, "outcome_values": 6, "evidence": 2,
+                              "input_files": 2, "failures": 0, "runs": 0}
+    assert [hit["id"] for hit in store.search("cartilage")] == ["doi:10.1/bbb"]
+    assert sorted(hit["id"] for hit in store.search("stem")) == ["doi:10.1/aaa", "doi:10.1/ccc"]
+
+
+def test_a_batch_mixing_new_and_stored_documents(store):
+    stored = [input_file(make_record("doi:10.1/aaa", values=3), path="/in/a.txt")]
+    mixed = [input_file(make_record("doi:10.1/aaa", values=1), make_record("doi:10.1/new", values=2),
+                        path="/in/a.txt"),
+             input_file(make_record("doi:10.1/xyz"), path="/in/x.txt")]
+    assert save_batches(store, stored, mixed) == one_by_one(stored, mixed)
+    assert [r["value"] for r in store.db.query("SELECT value FROM outcome_values WHERE record_id = ?",
+                                               ["extracted:doi:10.1/aaa"])] == [52.4]
+
+
+@pytest.mark.parametrize("batch", [
+    pytest.param([input_file(make_record("doi:10.1/aaa", values=3), path="/in/a.txt"),
+                  input_file(make_record("doi:10.1/aaa", values=1), path="/in/b.txt")], id="one document in two files"),
+    pytest.param([input_file(make_record("doi:10.1/aaa", values=3), make_record("doi:10.1/aaa", values=1))],
+                 id="one document twice in a file"),
+    pytest.param([input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/bbb"),
+                             failures=(Failure("a.txt", "record 3 has no abstract", 3),)),
+                  input_file(make_record("doi:10.1/ccc"), path="/in/c.txt"),
+                  input_file(make_record("doi:10.1/bbb", values=1), make_record("doi:10.1/ccc"))],
+                 id="one input twice"),
+    pytest.param([input_file(make_record("doi:10.1/aaa", values=3), path="/in/b.txt"),
+                  input_file(make_record("doi:10.1/bbb"), path="/in/a.txt")], id="a document moves to another input"),
+])
+def test_a_batch_stores_what_its_files_one_by_one_would(store, batch):
+    before = [input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/zzz"), path="/in/a.txt")]
+    assert save_batches(store, before, batch) == one_by_one(before, batch)
+
+
+def test_curated_and_extracted_records_of_one_document_in_one_batch(store):
+    curated = make_record("doi:10.1/aaa", values=1, source="curated", title="Curated title")
+    store.save_records([curated, make_record("doi:10.1/aaa", values=2)])
+    assert store.db["documents"].get("doi:10.1/aaa")["title"] == "Stem cells for knee pain"
+    store.save_records([make_record("doi:10.1/bbb", source="curated", title="Curated title"),
+                        make_record("doi:10.1/bbb", values=3)])
+    assert store.db["documents"].get("doi:10.1/bbb")["title"] == "Stem cells for knee pain"
+    assert store.counts()["records"] == 4 and store.counts()["outcome_values"] == 8
+    assert search_index_is_exact(store)
