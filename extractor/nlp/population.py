@@ -782,10 +782,12 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     return sorted(found, key=lambda a: a.start)
 
 
-#: "41 to GA", "29 (51.8%) were randomized to PICC", "27 received T-FEC": an arm's size before its label.
+#: "41 to GA", "29 (51.8%) were randomized to PICC", "27 received T-FEC", "30 patients receiving UC-MSC
+#: transfusion", "25 were treated with laser": an arm's size before its label.
 ARM_TO_LABEL = re.compile(
     r"(?P<n>\d(?<![\d.,]\d)\d{0,4})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
-    r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received)\s+(?:the\s+|receive\s+)?"
+    r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received|receiving|(?:were\s+)?treated\s+with)\s+"
+    r"(?:the\s+|receive\s+)?"
     r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)(?=\s*(?:[,;)\]]|\band\b|\.(?:\s|$)|$))"
 )
 #: A group named as the subject of its size, read before the count: "cohort 1 enrolled 66 (patients)",

@@ -127,6 +127,8 @@ ARM_CASES = [
     ("Sixty patients were randomized (31 to cells and 29 to placebo).", [("cells", 31), ("placebo", 29)]),
     ("Of 50 randomized patients, 26 received high-dose MSCs and 24 received low-dose MSCs.",
      [("high-dose MSCs", 26), ("low-dose MSCs", 24)]),
+    ("A total of 45 patients, including 30 patients receiving cell infusion, and 15 patients receiving saline, "
+     "were recruited.", [("cell infusion", 30), ("saline", 15)]),
     # group sizes stated one sentence each
     ("The control group (n = 54) received standard care. The MSC group (n = 56) received four infusions.",
      [("control group", 54), ("MSC group", 56)]),
