@@ -1,6 +1,7 @@
 """Build the spaCy pipeline once and run the section extractors over a document.
 
-``spacy.blank("en")`` (nothing downloaded) + the built-in sentencizer + the
+``spacy.blank("en")`` (nothing downloaded) + the built-in sentencizer + blank
+lines as sentence ends (the title before the abstract, an export's fields) + the
 concept matcher holding every packaged vocabulary (the spans of a
 ``span_ruler``: labels are the vocabulary names in upper case, span ids the
 concept ids; see ``concept_matcher``) + the abbreviation component.
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,6 +42,15 @@ def make_abbreviations(nlp: Language, name: str):
     return annotate
 
 
+@Language.component("extractor_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence: "Title\n\nBackground: ..." is two sentences, though no full stop says so."""
+    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
+        if i + 1 < len(doc) and doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
 @Language.factory("extractor_concepts", default_config={"spans_key": CONCEPTS_KEY})
 def make_concepts(nlp: Language, name: str, spans_key: str) -> ConceptMatcher:
     """Every packaged vocabulary's phrases and token patterns, as span_ruler spans in ``doc.spans[spans_key]``."""
@@ -64,6 +75,7 @@ def build_nlp() -> Language:
     """The extraction pipeline, built once per process."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("extractor_paragraphs")
     nlp.add_pipe("extractor_concepts", config={"spans_key": CONCEPTS_KEY})
     nlp.add_pipe("extractor_abbreviations")
     return nlp

@@ -214,6 +214,18 @@ def test_background_section_numbers_are_context_not_results() -> None:
     assert values == [70]
 
 
+def test_the_title_line_is_its_own_sentence() -> None:
+    # the canonical text is title + blank line + abstract: no full stop ends the title
+    text = (
+        "Cell therapy for primary biliary cholangitis\n\n"
+        "Background and aim: Drug X works, but 40% of patients respond incompletely. "
+        "Methods: Ten patients received cells. "
+        "Results: Remission was achieved by 7 of 10 patients (70%) at 6 months."
+    )
+    values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert values == [70]
+
+
 def test_a_lone_background_heading_keeps_the_abstract() -> None:
     text = "Background/Objective: We tested cells in ten patients. The mean score fell from 3.2 ± 0.4 to 2.1 ± 0.3 at week 4."
     values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
