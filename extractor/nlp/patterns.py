@@ -382,8 +382,9 @@ VERSUS = re.compile(
 )
 #: The text before a time amount that makes it a reported duration (`times were 39 and 32 days`): "times were ", "(9.7 months vs ".
 DURATION_VALUE = re.compile(r"(?:\b(?:was|were|of|averaged)|[:=]|\bvs\.?|\bversus|\bcompared with)\s*$|(?:\b(?:was|were)|[:=])\s*[\d.]+\s*(?:,|and)\s*$", re.IGNORECASE)
-#: The gap between members of a value list (`were 4.1, 4.4 and 5.0, respectively`): ", ", " and ", " mg, or ".
-RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%]+)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
+#: The gap between members of a value list (`were 4.1, 4.4 and 5.0, respectively`): ", ", " and ", " mg, or ",
+#: "/mm3 and ".
+RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%][\w/%]*)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
 #: The text before the reference value of `from a to b`: "decreased from (", "由".
 FROM_CUE = re.compile(r"(?:\bfrom|由|从)[\s\u00a0(\[（]*$", re.IGNORECASE)
 #: The "to" of "from a to b", Chinese included ("降至", "升至", "到").

@@ -156,6 +156,18 @@ CASES = [
         "VAS pain decreased by 3.9 points (95% CI 2.8–5.0) at 12 months.",
         [("vas pain", "mean_ci", 3.9, None, 360, "change", None)],
     ),
+    # the reversed plus-minus "-/+"
+    (
+        "Serum CEA was higher in stained nodes (43.0-/+12.1 vs 31.8-/+11.9 ng/g, P<0.01).",
+        [("cea", "mean_sd", 43.0, 12.1, None, "level", ("<", 0.01)), ("cea", "mean_sd", 31.8, 11.9, None, "level", None)],
+    ),
+    # a bracketed list of values with units, "respectively"
+    (
+        "Nadir platelet counts were similar (154.3/mm3 and 161.7/mm3 for the oral and the intravenous groups, respectively).",
+        [("platelet", "mean", 154.3, None, None, "level", None), ("platelet", "mean", 161.7, None, None, "level", None)],
+    ),
+    # the bounds of an interval after a value are not a list of values
+    ("Odds ratios for relapse were 0.83 (0.50, 1.38) and 0.69 (0.44, 1.09), respectively.", []),
 ]
 
 
@@ -212,6 +224,11 @@ def test_background_section_numbers_are_context_not_results() -> None:
     )
     values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
     assert values == [70]
+
+
+def test_a_list_ending_in_a_percent_is_not_read_as_means() -> None:
+    text = "The response rate was 48, 71, and 63 % for arms A, B, and C, respectively."
+    assert [v for v in values_of(text) if v[1] == "mean"] == []
 
 
 def test_the_title_line_is_its_own_sentence() -> None:

@@ -179,7 +179,7 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
 def _spread_mentions(text: str, start: int, end: int, lower: str):
     sentence = text[start:end]
     has_sd = SPREAD_WORD.search(lower) is not None
-    has_pm = any(k in sentence for k in ("±", "+/", "+-"))
+    has_pm = any(k in sentence for k in ("±", "+/", "+-", "/+"))  # every spelling of PLUS_MINUS
     if not (has_sd or has_pm):
         return
     se_named = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard errors?)\b", sentence)
@@ -367,6 +367,10 @@ def _reported_duration(text: str, clause_start: int, tp: Timepoint) -> bool:
     )
 
 
+#: The end of a list whose last member alone carries the percent sign: ", and 63 %", " and 19%".
+LIST_ENDS_IN_PERCENT = re.compile(r"[\s\u00a0]*(?:,|,?\s*and|,?\s*or)[\s\u00a0]*\d+(?:\.\d+)?[\s\u00a0]?%")
+
+
 def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> bool:
     """True when number ``i`` is in a list "was a, b and c, respectively" of values."""
     j = i
@@ -377,9 +381,14 @@ def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> 
         k -= 1
     if j == k:
         return False
-    tail = text[numbers[j].end() : min(end, numbers[j].end() + 40)]
+    tail = text[numbers[j].end() : min(end, numbers[j].end() + 80)]
     head = text[max(0, numbers[k].start() - 12) : numbers[k].start()]
-    return bool(re.match(r"[^.;(]{0,25}\brespectively\b", tail)) and bool(re.search(r"(?:\bwas|\bwere|:|=)\s*$", head))
+    if LIST_ENDS_IN_PERCENT.match(tail):
+        return False  # "48, 71, and 63 % for arms A, B and C": shares, read with the percentages
+    # "were 4.1, 4.4 and 5.0, respectively", "(154 and 162 for the A and B groups, respectively)", but not
+    # the bounds of an interval after a value, "0.69 (0.44, 1.09)"
+    opened = re.search(r"(?:\bwas|\bwere|:|=)\s*$", head) or re.search(r"(?<![\d%\s])\s*\(\s*$", head)
+    return bool(re.match(r"[^.;(]{0,60}\brespectively\b", tail)) and bool(opened)
 
 
 def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:
