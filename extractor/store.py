@@ -40,10 +40,16 @@ pure function that a run's workers call (``prepare_file``), so the writer
 finds which records are already stored, the children of those only are
 deleted, and each table gets one ``executemany``; the inputs' stale records,
 failures and file rows likewise take a few statements for the whole batch.
+Document rows go 32 to an INSERT instead: the search triggers run inside it,
+and FTS5 flushes what it indexed to a new segment at every statement (its
+savepoint), so one statement per document cost a segment per document.
+Since migration 0004 an updated document is re-indexed only when its title
+or abstract changed (a re-run rewrites every row, mostly the same text).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -138,10 +144,15 @@ class SeenFile:
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """A named, ordered schema step; ``apply`` must tolerate a partial earlier attempt."""
+    """A named, ordered schema step; ``apply`` must tolerate a partial earlier attempt.
+
+    ``reads``: False for a step that only changes how writes work, so a
+    read-only store may open a database that lacks it.
+    """
 
     name: str
     apply: Callable[[sqlite_utils.Database], None]
+    reads: bool = True
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:
@@ -274,10 +285,29 @@ def _prefer_curated_and_index_queries(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, if_not_exists=True)
 
 
+#: 0004's update trigger: sqlite-utils' re-indexed every updated row, so a re-run that upserts every
+#: document tokenised each title and abstract twice (old text out, new in) for nothing.
+SEARCH_UPDATE_TRIGGER_SQL = """
+CREATE TRIGGER documents_au AFTER UPDATE ON documents
+WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
+  INSERT INTO documents_fts (documents_fts, rowid, title, abstract)
+    VALUES ('delete', old.rowid, old.title, old.abstract);
+  INSERT INTO documents_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
+END
+"""
+
+
+def _reindex_only_changed_text(db: sqlite_utils.Database) -> None:
+    """0004: a document row's update re-indexes it for search only when its title or abstract changed."""
+    db.execute("DROP TRIGGER IF EXISTS documents_au")
+    db.execute(SEARCH_UPDATE_TRIGGER_SQL)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_tables", _create_tables),
     Migration("0002_views_fts", _create_views_and_search),
     Migration("0003_preferred_and_query_indexes", _prefer_curated_and_index_queries),
+    Migration("0004_reindex_only_changed_text", _reindex_only_changed_text, reads=False),
 )
 
 
@@ -384,12 +414,25 @@ class Store:
         if stored:
             self._delete_children(stored)
         rows = list(latest.values())
-        conn.executemany(_UPSERT_SQL["documents"], [(*r.document, now) for r in rows if not r.curated])
-        conn.executemany(_INSERT_NEW_DOCUMENT_SQL, [(*r.document, now) for r in rows if r.curated])
+        self._save_document_rows([(*r.document, now) for r in rows if not r.curated], keep_stored=False)
+        self._save_document_rows([(*r.document, now) for r in rows if r.curated], keep_stored=True)
         conn.executemany(_UPSERT_SQL["records"], [(*r.record, run_id, now) for r in rows])
         conn.executemany(_INSERT_SQL["outcomes"], [row for r in rows for row in r.outcomes])
         conn.executemany(_INSERT_SQL["outcome_values"], [row for r in rows for row in r.values])
         conn.executemany(_INSERT_SQL["evidence"], [row for r in rows for row in r.evidence])
+
+    def _save_document_rows(self, rows: Sequence[tuple[Any, ...]], *, keep_stored: bool) -> None:
+        """Upsert (or with ``keep_stored`` insert where absent) ``documents`` rows, many per statement.
+
+        Not ``executemany``: FTS5 flushes the terms it has gathered to a new
+        index segment at each statement's savepoint, so one statement per
+        document (each fires the search triggers) wrote a segment per document
+        and then merged them, about half the writer's SQL time.
+        """
+        for start in range(0, len(rows), DOCUMENTS_PER_STATEMENT):
+            chunk = rows[start:start + DOCUMENTS_PER_STATEMENT]
+            sql = _document_rows_sql(len(chunk), keep_stored=keep_stored)
+            self.db.conn.execute(sql, [value for row in chunk for value in row])
 
     def _finish_files(self, finished: Sequence[tuple[InputFile, Collection[str], int]], *, run_id: int | None,
                       extractor_version: str) -> None:
@@ -630,7 +673,7 @@ def _open_read_only(path: Path) -> Store:
         done = {name for (name,) in conn.execute("SELECT name FROM _migrations")}
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as an extraction database ({exc}); pass another --db") from exc
-    missing = [m.name for m in MIGRATIONS if m.name not in done]
+    missing = [m.name for m in MIGRATIONS if m.name not in done and m.reads]
     if missing:
         raise StoreError(f"{path} predates migration {missing[0]}; upgrade it with any writing command "
                          f"(e.g. `extractor run PATH... --db {path}`), then query again")
@@ -830,29 +873,39 @@ def _value_row(value: dict[str, Any], *, outcome_id: str, record_id: str, positi
 # ---------------------------------------------------------------- the writer's SQL
 
 
-def _insert_sql(table: str, columns: Sequence[str], *, on_conflict: str = "") -> str:
-    """``INSERT INTO table (columns) VALUES (?, ...)`` with an optional ``ON CONFLICT`` clause."""
+def _insert_sql(table: str, columns: Sequence[str], *, rows: int = 1, on_conflict: str = "") -> str:
+    """``INSERT INTO table (columns) VALUES (?, ...)`` for ``rows`` rows, then ``on_conflict``."""
     names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)}){on_conflict}'
+    values = ", ".join([f'({", ".join("?" for _ in columns)})'] * rows)
+    return f'INSERT INTO "{table}" ({names}) VALUES {values}{on_conflict}'
 
 
-def _upsert_sql(table: str, columns: Sequence[str], pk: str = "id") -> str:
+def _upsert_sql(table: str, columns: Sequence[str], *, pk: str = "id", rows: int = 1) -> str:
     """An insert that updates every column of an existing row (keeps rowids, so FTS triggers and keys hold)."""
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != pk)
-    return _insert_sql(table, columns, on_conflict=f' ON CONFLICT ("{pk}") DO UPDATE SET {updates}')
+    return _insert_sql(table, columns, rows=rows, on_conflict=f' ON CONFLICT ("{pk}") DO UPDATE SET {updates}')
 
 
 #: Children are inserted plainly: those of a stored record are deleted first, and ids are unique per record.
 _INSERT_SQL = {"outcomes": _insert_sql("outcomes", OUTCOME_COLUMNS),
                "outcome_values": _insert_sql("outcome_values", VALUE_COLUMNS),
                "evidence": _insert_sql("evidence", EVIDENCE_COLUMNS)}
-_UPSERT_SQL = {"documents": _upsert_sql("documents", (*DOCUMENT_COLUMNS, "updated_at")),
-               "records": _upsert_sql("records", (*RECORD_COLUMNS, "run_id", "updated_at")),
+_UPSERT_SQL = {"records": _upsert_sql("records", (*RECORD_COLUMNS, "run_id", "updated_at")),
                "failures": _upsert_sql("failures", FAILURE_COLUMNS),
                "input_files": _upsert_sql("input_files", INPUT_FILE_COLUMNS, pk="path")}
-#: A curated record's document row, only where the reader's is not stored.
-_INSERT_NEW_DOCUMENT_SQL = _insert_sql("documents", (*DOCUMENT_COLUMNS, "updated_at"),
-                                       on_conflict=' ON CONFLICT ("id") DO NOTHING')
+#: Document rows per statement: 23 columns each, under the 999 variables of the oldest SQLite builds.
+DOCUMENTS_PER_STATEMENT = 32
+
+
+@functools.lru_cache(maxsize=2 * DOCUMENTS_PER_STATEMENT)
+def _document_rows_sql(rows: int, *, keep_stored: bool) -> str:
+    """An upsert of ``rows`` document rows, or with ``keep_stored`` an insert of those not stored."""
+    columns = (*DOCUMENT_COLUMNS, "updated_at")
+    if keep_stored:
+        return _insert_sql("documents", columns, rows=rows, on_conflict=' ON CONFLICT ("id") DO NOTHING')
+    return _upsert_sql("documents", columns, rows=rows)
+
+
 #: Which of the record ids in a JSON array are stored.
 _STORED_RECORDS_SQL = "SELECT id FROM records WHERE id IN (SELECT value FROM json_each(?))"
 #: Extracted records of the inputs whose paths are in a JSON array, with their documents and paths.

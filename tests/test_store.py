@@ -336,3 +336,52 @@ def test_curated_and_extracted_records_of_one_document_in_one_batch(store):
     assert store.db["documents"].get("doi:10.1/bbb")["title"] == "Stem cells for knee pain"
     assert store.counts()["records"] == 4 and store.counts()["outcome_values"] == 8
     assert search_index_is_exact(store)
+
+
+def test_more_documents_than_one_statement_holds(store):
+    many = [make_record(f"doi:10.1/{i:03d}", values=i % 3, title=f"Trial number{i}") for i in range(70)]
+    assert len(many) > 2 * store_module.DOCUMENTS_PER_STATEMENT
+    rows = save_batches(store, [input_file(*many[:40])], [input_file(*many[20:])])
+    assert rows == one_by_one([input_file(*many[20:])])
+    assert store.counts()["documents"] == 50
+    assert [hit["id"] for hit in store.search("number45")] == ["doi:10.1/045"]
+
+
+def test_an_unchanged_document_is_not_reindexed_and_a_changed_one_is(tmp_path):
+    store = open_store(tmp_path / "x.db")
+    store.save_files([input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/bbb"))], run_id=None,
+                     extractor_version="v1")
+    segments = store.db.conn.execute("SELECT count(*) FROM documents_fts_data").fetchone()[0]
+    store.save_files([input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/bbb"))], run_id=None,
+                     extractor_version="v2")
+    assert store.db.conn.execute("SELECT count(*) FROM documents_fts_data").fetchone()[0] == segments
+    store.save_files([input_file(make_record("doi:10.1/aaa"), make_record("doi:10.1/bbb", title="Bone marrow"))],
+                     run_id=None, extractor_version="v3")
+    assert [hit["id"] for hit in store.search("marrow")] == ["doi:10.1/bbb"]
+    longer = ExtractedDocument(make_record("doi:10.1/aaa"), text=TEXT + " Osteoarthritis improved.", abstract_start=26)
+    store.save_files([InputFile("/in/a.txt", "a.txt", "sha2", (longer,))], run_id=None, extractor_version="v4")
+    assert [hit["id"] for hit in store.search("osteoarthritis")] == ["doi:10.1/aaa"]
+    assert search_index_is_exact(store)
+
+
+def test_a_database_from_before_0004_gets_the_new_search_trigger_and_can_be_read_meanwhile(tmp_path):
+    path = tmp_path / "old.db"
+    store = open_store(path)
+    store.save_files([input_file(make_record())], run_id=None, extractor_version="v1")
+    store.db.execute("DELETE FROM _migrations WHERE name LIKE '0004%'")
+    store.db.execute("DROP TRIGGER documents_au")
+    store.db.execute("CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN "
+                     "INSERT INTO documents_fts (documents_fts, rowid, title, abstract) "
+                     "VALUES ('delete', old.rowid, old.title, old.abstract); "
+                     "INSERT INTO documents_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract); END")
+    store.db.conn.commit()
+    store.close()
+    reader = open_store(path, read_only=True)  # 0004 changes only how writes work
+    assert [hit["id"] for hit in reader.search("womac")] == ["doi:10.1/abc"]
+    reader.close()
+    store = open_store(path)
+    trigger = store.db.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_au'").fetchone()[0]
+    assert "WHEN old.title IS NOT new.title" in trigger
+    store.save_files([input_file(make_record(title="Umbilical cord cells"))], run_id=None, extractor_version="v2")
+    assert [hit["id"] for hit in store.search("umbilical")] == ["doi:10.1/abc"]
+    assert search_index_is_exact(store)
