@@ -226,9 +226,19 @@ def test_background_section_numbers_are_context_not_results() -> None:
     assert values == [70]
 
 
-def test_a_list_ending_in_a_percent_is_not_read_as_means() -> None:
+def test_a_list_ending_in_a_percent_is_a_list_of_percentages() -> None:
     text = "The response rate was 48, 71, and 63 % for arms A, B, and C, respectively."
-    assert [v for v in values_of(text) if v[1] == "mean"] == []
+    assert [(v[1], v[2]) for v in values_of(text)] == [("percent", 48), ("percent", 71), ("percent", 63)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Responses were similar (group 1, 74%; group 2, 82%).", 1),
+    ("Of these, 72 of 207, 34.8%, relapsed.", 207),
+    ("Event rates were HR 0.68, 95% CI 0.55-0.83.", 0.68),
+    ("Between 20 and 30% of women relapse.", 20),
+])
+def test_a_named_number_before_a_percent_is_not_a_list_member(text: str, value: float) -> None:
+    assert value not in [v[2] for v in values_of(text) if v[1] == "percent"]
 
 
 def test_the_title_line_is_its_own_sentence() -> None:

@@ -31,6 +31,7 @@ from extractor.nlp.patterns import (
     N_OF_N,
     PEOPLE_BEFORE_PERCENT,
     PERCENT,
+    PERCENT_LIST_HEAD,
     POINT_CHANGE,
     P_VALUE,
     RESPECTIVELY_LIST,
@@ -254,7 +255,30 @@ def _percent_mentions(text: str, start: int, end: int):
             mention.statistic, mention.kind, mention.rule, mention.n = previous.statistic, previous.kind, previous.rule, None
         mention.unit = "%"
         previous = mention
+        yield from _percent_list_members(text, max(start, match.start() - 60), mention)
         yield mention
+
+
+#: Words before a number that name it or make it a bound, not a list member: "group 1", "week 25", "SE 5.5",
+#: "n = 5", "72 of 207", "between 20".
+LIST_HEAD_NAMED = re.compile(
+    r"(?:\b(?:groups?|arms?|grades?|stages?|types?|weeks?|days?|months?|years?|phases?|cycles?|SE|SD|SEM|n|no|of|"
+    r"between|from)\.?|[=:/<>≤≥])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _percent_list_members(text: str, lo: int, last: Mention):
+    """"48, 71, and 63%": the members before a list's only percent sign, read as it is."""
+    head = PERCENT_LIST_HEAD.search(text, lo, last.start)
+    if head is None or LIST_HEAD_NAMED.search(text, max(0, head.start() - 12), head.start()):
+        return  # "(n = 5, 7 and 9%)", "group 1, 74%", "72 of 207, 34.8%", "between 20 and 30%"
+    if re.match(r"\s*(?:CI|confidence|credible)\b", text[last.end : last.end + 12], re.IGNORECASE):
+        return  # "HR 0.68, 95% CI"
+    for number in BARE_NUMBER.finditer(text, head.start(), head.end()):
+        member = _mention(number, last.statistic, last.rule + "_list")
+        member.kind, member.unit = last.kind, "%"
+        yield member
 
 
 def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention | None:
