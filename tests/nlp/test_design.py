@@ -90,6 +90,10 @@ TYPE_CASES = [
     ("Mesenchymal stem cells: the next therapy for cirrhosis\n\nCirrhosis is a frequent cause of death and liver "
      "transplantation is limited by donor shortage.", "narrative_review"),
     ("A recent meta-analysis favoured MSCs. We randomised 50 patients to MSCs or placebo.", "rct"),
+    # patients left out of the randomisation do not make the trial non-randomised
+    ("Responders were randomized to two arms; 21 patients progressed and were therefore not randomized.", "rct"),
+    ("This was a non-randomized study: 20 patients received MSCs and 10 served as controls.",
+     "non_randomized_controlled"),
     # preclinical
     ("Rats with induced colitis were given MSCs intravenously, and in vitro assays measured proliferation.",
      "preclinical"),
