@@ -17,7 +17,9 @@ the type in a fixed order, the first rule that holds winning:
 7. retrospective or "case series": case series;
 8. a prospective study cue (trial, phase, enrolled, pilot, open-label, before
    and after, a structured abstract): single arm;
-9. treated patients counted but no study cue: case series;
+9. treated patients counted but no study cue: single arm when they were measured
+   before and after ("fell from 12.1 to 4.3", "assessed before and 24 weeks
+   after"), else case series;
 10. nothing of a primary study (no participants counted, no study cue): narrative review.
 
 When no rule holds the type is null.
@@ -71,6 +73,15 @@ PARTICIPANT_COUNT = re.compile(
     r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
     r"|hundred)\s+(?:[\w/()-]+\s+){0,4}?(?:patients|participants|subjects|volunteers|cases|women|men|children|adults|infants|"
     r"individuals|inpatients|outpatients)\b|\d+\s?例)",
+    re.IGNORECASE,
+)
+#: A measurement before and after the intervention, which makes an uncontrolled study a before-after (single-arm)
+#: study: "assessed before and 24 weeks after", "fell from 12.1 ± 3.2 to", "compared with baseline", "治疗前后".
+PRE_POST = re.compile(
+    r"\bbefore\s+and\s+(?:\w+\s+){0,3}after\b|\bpre-?\s*and\s+post-?|\bat\s+baseline\s+and\b|"
+    r"\b(?:compared\s+(?:with|to)|relative\s+to|versus|vs\.?)\s+(?:the\s+)?(?:baseline|pre-?treatment)\b|"
+    r"\b(?:decreased|increased|improved|fell|rose|dropped|declined|reduced|changed)\s+(?:\w+\s+){0,2}?from\s+[(\[]?\d|"
+    r"治疗前后|移植前后",
     re.IGNORECASE,
 )
 #: Verbs that report what was done to participants; a text with none reports no study of its own:
@@ -243,7 +254,8 @@ def _uncontrolled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
     if study or _phase(cues.scope)[0] or cues.scope.structured:
         return "single_arm", study[:1]
     if _participant_count(cues.scope):
-        return "case_series", []
+        # treated patients measured before and after: a before-after study; else a descriptive series
+        return ("single_arm", []) if PRE_POST.search(cues.scope.text) else ("case_series", [])
     if not cues.has("animal", "in_vitro") and not PRIMARY_VERB.search(cues.scope.text) and not _follow_up(cues.scope)[0]:
         return "narrative_review", []
     return None

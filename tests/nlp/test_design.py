@@ -90,6 +90,12 @@ TYPE_CASES = [
     ("Mesenchymal stem cells: the next therapy for cirrhosis\n\nCirrhosis is a frequent cause of death and liver "
      "transplantation is limited by donor shortage.", "narrative_review"),
     ("A recent meta-analysis favoured MSCs. We randomised 50 patients to MSCs or placebo.", "rct"),
+    # treated patients measured before and after: a before-after (single-arm) study; described only: a series
+    ("Seven patients with lupus nephritis received MSCs. Proteinuria fell from 3.1 ± 0.9 to 1.2 ± 0.4 g/day "
+     "at 6 months.", "single_arm"),
+    ("Twenty patients with cirrhosis underwent MSC transplantation. Liver function was assessed before and 24 weeks "
+     "after transplantation.", "single_arm"),
+    ("Four patients with refractory ITP received MSCs. Three patients achieved complete remission.", "case_series"),
     # patients left out of the randomisation do not make the trial non-randomised
     ("Responders were randomized to two arms; 21 patients progressed and were therefore not randomized.", "rct"),
     ("This was a non-randomized study: 20 patients received MSCs and 10 served as controls.",
