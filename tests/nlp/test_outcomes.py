@@ -291,6 +291,19 @@ def test_chinese_values(text: str, expected: list[tuple]) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("结果 治疗6个月后观察组SLEDAI评分(4.2±1.3)分低于对照组(7.5±2.1)分(P<0.05)。",
+     [("SLEDAI评分", "观察组", 4.2), ("SLEDAI评分", "对照组", 7.5)]),
+    ("治疗组患者的24 h尿蛋白由(2.8±0.9)g降至(1.1±0.5)g(P<0.01)。",
+     [("24 h尿蛋白", "治疗组", 2.8), ("24 h尿蛋白", "治疗组", 1.1)]),
+    # "两组" (both groups) names no arm
+    ("两组治疗后评分分别为(5.1±1.2)分和(6.3±1.4)分。", [("评分", None, 5.1), ("评分", None, 6.3)]),
+])
+def test_chinese_arms_and_measures(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["group"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected
+
+
 def test_groups_named_after_their_values() -> None:
     text = ("At 12 weeks, HbA1c changed by −1.2% (SD 0.8) in the MSC group versus −0.4% (SD 0.7) in the placebo group. "
             "Glucose fell from 9.8 ± 2.1 to 7.6 ± 1.8 mmol/L in the MSC group and from 9.6 ± 2.0 to 9.1 ± 1.9 mmol/L "

@@ -188,6 +188,27 @@ GROUP_PHRASE = re.compile(
 GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)\s+(?:the\s+)?", re.IGNORECASE)
 
 
+#: A Chinese arm name: two characters then 组 ("观察组", "对照组", "治疗组") or a letter ("A组"), not "两组"
+#: (both groups), "各组" (each group), "每组", "分组", "本组".
+CJK_GROUP = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff](?<![两各每分本该全此诸])组|[A-Za-z0-9]{1,3}组")
+
+
+def _assign_cjk_groups(text: str, start: int, mentions: list[Mention]) -> bool:
+    """Chinese arms name the group before its values: "观察组SLEDAI评分(4.2±1.3)分低于对照组(7.5±2.1)分".
+
+    Each value takes the last arm named before it in its clause; returns whether any was named.
+    """
+    named = False
+    for mention in mentions:
+        if mention.statistic == "count":
+            continue
+        labels = CJK_GROUP.findall(text, clause_start_of(text, start, mention.start), mention.start)
+        if labels:
+            mention.group = labels[-1]
+            named = True
+    return named
+
+
 def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> None:
     """Label values with the arm they belong to.
 
@@ -198,6 +219,8 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
     comparing the same number of values ("and albumin was higher (x vs y)")
     follows the same order.
     """
+    if "组" in text[start:end] and _assign_cjk_groups(text, start, mentions):
+        return
     order: list[str] = []
     for clause_start, run in _runs_by_clause(text, start, mentions):
         window_end = min(end, run[-1].end + 80)

@@ -116,8 +116,13 @@ CJK_VERB = re.compile(r"由|从|为|是|降至|升至|下降|升高|降低|增�
 
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
-#: Chinese words around a timepoint that are not part of a measure: "治疗后" (after treatment), "移植后".
-CJK_TIME_FILLER = re.compile(r"^(?:治疗|移植|输注|注射|干预|术)?[后前]")
+#: Chinese words before a measure that are not part of it, stripped one after another: a section heading
+#: ("结果"), a time ("治疗后", "移植前"; the amount of "治疗6个月后" is removed as a timepoint first), an arm
+#: or the people ("观察组", "两组", "患者") and their particle ("的").
+CJK_TIME_FILLER = re.compile(
+    r"^(?:[\s:：,，]+|(?:目的|方法|结果|结论)|(?:治疗|移植|输注|注射|干预|随访|术)?[后前](?:[,，、])?|"
+    r"(?:[\u4e00-\u9fff][\u4e00-\u9fff](?<![两各每分本该全此诸])组|两组|各组|[A-Za-z0-9]{1,3}组|所有患者|患者)(?:的)?)"
+)
 
 #: A subject ending in a count of people: "Thirteen out of 15 patients [", "10 of 12 patients (".
 COUNTED_PEOPLE_END = re.compile(r"\b(?:of|out of)\s+(?:the\s+)?\d+\s+(?:patients|subjects|participants|cases)\W*$|\b\d+\s+(?:patients|subjects|participants)\W*$", re.IGNORECASE)
@@ -207,7 +212,9 @@ def _clean_measure(phrase: str) -> str | None:
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
     phrase = MEASURE_MODIFIER.sub("", phrase)
     if CJK_CHAR.search(phrase):
-        phrase = CJK_TIME_FILLER.sub("", phrase.rsplit("，", 1)[-1].strip()).strip()
+        phrase = phrase.rsplit("，", 1)[-1].strip()
+        while (shorter := CJK_TIME_FILLER.sub("", phrase, count=1)) != phrase:
+            phrase = shorter.strip()
     if "," in phrase:
         phrase = phrase.rsplit(",", 1)[1] if phrase.rsplit(",", 1)[1].strip() else phrase
     phrase = re.sub(r"\s+", " ", phrase).strip()
