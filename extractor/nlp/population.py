@@ -926,8 +926,36 @@ def _conditions(doc: Doc, ctx: _Context) -> tuple[list[str], list[Span]]:
             name = _normalise_condition(part, abbreviations)
             if name and name not in names:
                 names[name] = Span.of(text, start, end, rule="condition_phrase", field="population.conditions")
+    if not strong and "\u4e00" <= max(text[:limit], default="") and (cjk := _cjk_conditions(text, limit)):
+        strong = cjk
     chosen = strong or weak
     return list(chosen), list(chosen.values())
+
+
+#: A Chinese disease name ending in a disease head: "系统性红斑狼疮", "难治性狼疮性肾炎", "失代偿期肝硬化".
+CJK_CONDITION_HEAD = r"(?:综合征|狼疮|肝硬化|硬化|衰竭|损伤|梗死|障碍|病|症|炎|癌|瘤)"
+#: Where a Chinese text names the condition studied: after 治疗 (treating), before 患者 (patients) or 的疗效.
+CJK_CONDITION = re.compile(
+    rf"(?:治疗|防治|改善)(?P<treated>[\u4e00-\u9fff]{{2,12}}?{CJK_CONDITION_HEAD})(?=[的患，。、（(\s]|$)|"
+    rf"(?P<patients>[\u4e00-\u9fff]{{2,12}}?{CJK_CONDITION_HEAD})(?:患者|病人)"
+)
+#: Words that open a Chinese phrase but are not part of the disease name: "例", "名", "选取", "收治的".
+CJK_CONDITION_LEAD = re.compile(r".*?(?:例|名|的|选取|收治|纳入|接受|对|在|于|将|与|和)(?=[\u4e00-\u9fff]{2})")
+
+
+def _cjk_conditions(text: str, limit: int) -> dict[str, Span]:
+    """Chinese condition names from the title and first sentences: "治疗系统性红斑狼疮", "92例难治性LN患者"."""
+    names: dict[str, Span] = {}
+    for m in CJK_CONDITION.finditer(text, 0, limit):
+        group = "treated" if m.group("treated") else "patients"
+        start, end = m.start(group), m.end(group)
+        lead = CJK_CONDITION_LEAD.match(text, start, end)
+        if lead:
+            start = lead.end()
+        name = text[start:end]
+        if len(name) >= 2 and name not in names and not any(name in known for known in names):
+            names[name] = Span.of(text, start, end, rule="condition_phrase_cjk", field="population.conditions")
+    return names
 
 
 def _split_conditions(text: str, start: int, end: int) -> list[tuple[str, int, int]]:

@@ -161,6 +161,10 @@ def test_arms(nlp, text: str, expected: list[tuple[str, int]]) -> None:
 
 
 CONDITION_CASES = [
+    # Chinese: after 治疗 (treating) or before 患者 (patients), lead words cut off
+    ("脐带间充质干细胞治疗系统性红斑狼疮的临床观察\n\n方法 选取60例患者。", ["系统性红斑狼疮"]),
+    ("干细胞移植的远期预后\n\n方法 选取接受治疗的92例难治性狼疮性肾炎患者为研究对象。", ["难治性狼疮性肾炎"]),
+    ("骨髓间充质干细胞移植对失代偿期肝硬化患者肝功能的影响", ["失代偿期肝硬化"]),
     ("Stem cells for patients with refractory polymyositis/dermatomyositis", ["polymyositis", "dermatomyositis"]),
     ("Cell therapy in knee osteoarthritis: a randomized trial", ["knee osteoarthritis"]),
     ("We treated patients with systemic lupus erythematosus (SLE). SLE patients improved.",
