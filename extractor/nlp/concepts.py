@@ -57,7 +57,7 @@ HEADING = re.compile(
     r"|CONCLUSIONS?|Conclusions?|INTERPRETATION|Interpretation"
     r"|目的|方法|结果|结论|背景)"
     r"(?:[ \t]?/[ \t]?[A-Za-z]+)?"
-    r"(?=[ \t]*[:：]|[ \t]+[A-Z\u4e00-\u9fff]|[A-Z\u4e00-\u9fff])"
+    r"(?=[ \t]*[:：]|[ \t]+[A-Z\u4e00-\u9fff]|[A-Z\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[ \t]*\d)"  # "方法 40例"
 )
 #: Literals every heading holds: headings are matched only around them.
 HEADING_ANCHORS = (

@@ -295,7 +295,7 @@ FOLLOW_UP_UNIT = r"(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?|个月|月|�
 _FU_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 #: A duration, or a range of one: "six to twelve months", "17 months", "1-year", "3 years", "13-24 months", "3年".
 FOLLOW_UP_DURATION = (
-    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|至){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
+    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|～|〜|至){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
     rf"(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
 )
 _FU = r"follow(?:ed|ing)?[\s-]?up"

@@ -96,6 +96,8 @@ TYPE_CASES = [
     ("Twenty patients with cirrhosis underwent MSC transplantation. Liver function was assessed before and 24 weeks "
      "after transplantation.", "single_arm"),
     ("Four patients with refractory ITP received MSCs. Three patients achieved complete remission.", "case_series"),
+    # a Chinese structured abstract whose heading is followed by a number ("方法 40例") is structured
+    ("干细胞移植治疗肝硬化\n\n方法 40例患者接受干细胞移植，随访12个月。结果 评分下降。", "single_arm"),
     # patients left out of the randomisation do not make the trial non-randomised
     ("Responders were randomized to two arms; 21 patients progressed and were therefore not randomized.", "rct"),
     ("This was a non-randomized study: 20 patients received MSCs and 10 served as controls.",
@@ -224,6 +226,7 @@ FOLLOW_UP_CASES = [
     ("There was no toxicity up to 4 weeks after the infusion.", (28, 28)),
     ("Liver function was measured 2, 4, 8 and 12 weeks after cell transplantation.", (84, 84)),
     ("根据3年随访结果将患者分为两组。", (1095, 1095)),
+    ("所有患者随访6～24个月。", (180, 720)),
     ("A 5-year follow-up of a trial of MSCs.\n\nThe median follow-up was 4 years.", (1460, 1460)),
     ("Twenty patients received MSCs and no adverse events occurred.", None),
 ]
