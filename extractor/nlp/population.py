@@ -328,6 +328,7 @@ class _Context:
         self.counts = [(start, end) for start, end in numbers if not AMOUNT_AFTER.match(text, end)]
         self.count_starts = [start for start, _ in self.counts]
         self.n_equals = list(N_EQUALS.finditer(text)) if "n" in text or "N" in text else []
+        self.memo: dict[str, list] = {}  # results several rules share, computed once ("count_noun", "arms")
 
     def numbers_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, end) of the numbers starting in ``[lo, hi)``."""
@@ -488,7 +489,7 @@ def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str =
 
 def _noun_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """Counts followed by a participant noun: "Forty-five patients were randomized"."""
-    for m in _anchored(grammar.count_noun, ctx):
+    for m in _count_nouns(grammar, ctx):
         yield from _noun_count(grammar, ctx, m, m.start("noun"), "count_noun")
 
 
@@ -742,8 +743,21 @@ GROUP_LIST = re.compile(
 )
 
 
+def _count_nouns(grammar: Grammar, ctx: _Context) -> list[re.Match]:
+    """Matches of the count-noun rule ("Forty-five patients"), found once per text."""
+    if "count_noun" not in ctx.memo:
+        ctx.memo["count_noun"] = list(_anchored(grammar.count_noun, ctx))
+    return ctx.memo["count_noun"]
+
+
 def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     """Every group n the text states, in text order: "(n = 27)", "(349 patients)", "20 in cohort A"."""
+    if "arms" not in ctx.memo:
+        ctx.memo["arms"] = _find_arm_candidates(grammar, ctx)
+    return ctx.memo["arms"]
+
+
+def _find_arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
     found = []
     for m in ctx.n_equals:
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
@@ -772,7 +786,7 @@ def _arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
             continue  # "from 2006 to 2008": a span of years
         if label and not DOSE_OR_TIME_LABEL.match(label):
             found.append(ArmCount(label, n, m.start(), m.end(), "n_to_label"))
-    for m in _anchored(grammar.count_noun, ctx):
+    for m in _count_nouns(grammar, ctx):
         left = ctx.left(m.start(), window=60)
         subject = GROUP_SUBJECT_BEFORE.search(left)
         value = parse_number(m.group("n"))
