@@ -156,6 +156,16 @@ CASES = [
         "VAS pain decreased by 3.9 points (95% CI 2.8–5.0) at 12 months.",
         [("vas pain", "mean_ci", 3.9, None, 360, "change", None)],
     ),
+    # a time after a preposition dates the value before it, in a list of either order
+    (
+        "The EDSS score was 5.5 ± 1.0 at baseline, 5.0 ± 1.2 at 6 months and 4.8 ± 1.1 at 12 months.",
+        [("edss score", "mean_sd", 5.5, 1.0, 0, "level", None), ("edss score", "mean_sd", 5.0, 1.2, 180, "level", None),
+         ("edss score", "mean_sd", 4.8, 1.1, 360, "level", None)],
+    ),
+    (
+        "The median Ki-67 index was 1.18 at entry and 1.12 after the intervention.",
+        [("ki-67 index", "median", 1.18, None, 0, "level", None), ("ki-67 index", "median", 1.12, None, None, "level", None)],
+    ),
     # the reversed plus-minus "-/+"
     (
         "Serum CEA was higher in stained nodes (43.0-/+12.1 vs 31.8-/+11.9 ng/g, P<0.01).",

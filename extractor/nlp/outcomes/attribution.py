@@ -27,6 +27,12 @@ GAP_FILLER = re.compile(
     re.IGNORECASE,
 )
 
+#: A preposition right before a timepoint: "at ", "after the ", "by ".
+TIME_PREPOSITION = re.compile(r"\b(?:at|after|on|by|in|during|within|over|to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+#: A timepoint phrase that holds its preposition: "at entry", "after treatment".
+OPENS_WITH_PREPOSITION = re.compile(r"(?:at|after|on|by|in|during|within)\s", re.IGNORECASE)
+
 #: A sentence-opening timepoint that sets the context of what follows: "After 3 months of follow-up,".
 CONTEXT_OPENER = re.compile(r"^\W*(?:results?\W*)?(?:after|at|by|during)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -48,20 +54,25 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
     timepoints = [tp for tp in timepoints if all(tp.end <= m.start or tp.start >= m.end for m in mentions)]
     opener = opening_timepoint(text, start, timepoints, mentions)
     sentence_context = opener or context
+    # "5.5 ± 1.0 at baseline, 5.0 ± 1.2 at 6 months": a time after a preposition dates the value before it;
+    # "at week 2 (474±61) U/L, 1 month (293±89)": a bare time dates the value after it (equal costs only)
+    value_first = {tp.start: TIME_PREPOSITION.search(text, max(start, tp.start - 12), tp.start) is not None
+                   or OPENS_WITH_PREPOSITION.match(text, tp.start) is not None  # "at entry"
+                   for tp in timepoints}
     pairs = []
     for tp in timepoints:
         before = [m for m in mentions if m.end <= tp.start]
         after = [m for m in mentions if m.start >= tp.end]
         if before:
             gap = text[before[-1].end : tp.start]
-            pairs.append((_gap_cost(gap), len(gap), before[-1], tp))
+            pairs.append((_gap_cost(gap), not value_first[tp.start], len(gap), before[-1], tp))
         if after and not FROM_CUE.search(text, max(start, after[0].start - 12), after[0].start):
             # the "from" value of "At 3 months, ALT fell from a to b" is the baseline, not the 3-month value
             gap = text[tp.end : after[0].start]
-            pairs.append((_gap_cost(gap), len(gap), after[0], tp))
+            pairs.append((_gap_cost(gap), value_first[tp.start], len(gap), after[0], tp))
     used: set[int] = set()
-    # Cheapest first; equal costs go to the tighter layout ("at week 2 (474±61)" over ") U/L, 1 month").
-    for cost, _, mention, tp in sorted(pairs, key=lambda p: (p[0], p[1])):
+    # Cheapest first; equal costs go to the sentence's order, then to the tighter layout.
+    for cost, _, _, mention, tp in sorted(pairs, key=lambda p: p[:3]):
         if cost <= 20 and mention.timepoint is None and tp.start not in used:
             mention.timepoint = tp
             used.add(tp.start)
