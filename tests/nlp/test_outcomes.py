@@ -166,6 +166,12 @@ CASES = [
         "The median Ki-67 index was 1.18 at entry and 1.12 after the intervention.",
         [("ki-67 index", "median", 1.18, None, 0, "level", None), ("ki-67 index", "median", 1.12, None, None, "level", None)],
     ),
+    # a list of times before as many values, "respectively"
+    (
+        "ALT levels after 1, 3 and 6 months were 40 ± 5, 35 ± 4 and 30 ± 3 U/L, respectively (all P<0.05).",
+        [("alt levels", "mean_sd", 40, 5, 30, "level", ("<", 0.05)), ("alt levels", "mean_sd", 35, 4, 90, "level", ("<", 0.05)),
+         ("alt levels", "mean_sd", 30, 3, 180, "level", ("<", 0.05))],
+    ),
     # the reversed plus-minus "-/+"
     (
         "Serum CEA was higher in stained nodes (43.0-/+12.1 vs 31.8-/+11.9 ng/g, P<0.01).",

@@ -9,6 +9,7 @@ from extractor.nlp.patterns import (
     N_EQUALS,
     P_ALL_CUE,
     P_VALUE,
+    TIMEPOINT_LIST,
     TO_CUE,
     UNIT,
     VERSUS,
@@ -76,6 +77,7 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
         if cost <= 20 and mention.timepoint is None and tp.start not in used:
             mention.timepoint = tp
             used.add(tp.start)
+    _listed_timepoints(text, start, end, timepoints, mentions)
     _mark_references(text, start, mentions)
     _clause_subject_timepoints(text, start, timepoints, mentions)
     first = mentions[0].start if mentions else end
@@ -89,6 +91,21 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
         if mention.timepoint is None and sentence_context is not None:
             mention.timepoint = sentence_context
     return carried(text, opener) or context
+
+
+def _listed_timepoints(text: str, start: int, end: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
+    """"The mean scores at 3 and 6 months were 3.9 ± 0.8 and 3.2 ± 0.7, respectively": a list of times
+    before as many values, closed by "respectively", dates the values in order."""
+    close = text.lower().find("respectively", start, end)
+    if close == -1:
+        return
+    for listed in TIMEPOINT_LIST.finditer(text, start, close):
+        times = [tp for tp in timepoints if listed.start() <= tp.start < listed.end()]
+        values = [m for m in mentions if listed.end() <= m.start < close]
+        if len(times) >= 2 and len(values) == len(times):
+            for mention, tp in zip(values, times):
+                mention.timepoint = tp
+            return
 
 
 def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:

@@ -9,6 +9,7 @@ from extractor.nlp.patterns import (
     CHANGE_CUE,
     MEASURE_VERB,
     P_VALUE,
+    TIMEPOINT_LIST,
 )
 from extractor.nlp.timepoints import find_timepoints
 from extractor.nlp.outcomes.clauses import HEADING, clause_start_of
@@ -172,6 +173,11 @@ def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abb
     return aliases
 
 
+#: A list of times inside a measure phrase, with its preposition: "at 3 and 6 months", "after 1, 3 and 5 years".
+MEASURE_TIME_LIST = re.compile(
+    rf"(?:\b(?:at|after|on|by|in|during|within|over)\s+)?(?:{TIMEPOINT_LIST.pattern})", re.IGNORECASE
+)
+
 #: Head nouns that follow an abbreviation inside a measure name: "(ALSFRS-R) score".
 MEASURE_NOUN = re.compile(r"(?:scores?|levels?|index|scale|ratio|rate|count|values?|concentrations?)", re.IGNORECASE)
 
@@ -186,6 +192,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
     segment = P_VALUE.sub(" ", text[clause_start:value_start])
+    segment = MEASURE_TIME_LIST.sub(" ", segment)  # "after 1, 3 and 6 months": no new subject at ", 3"
     segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
     if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
@@ -207,6 +214,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
 
 def _clean_measure(phrase: str) -> str | None:
     phrase = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", phrase)  # parentheticals: definitions, counts, p-values
+    phrase = MEASURE_TIME_LIST.sub(" ", phrase)  # "at 3 and 6 months"
     for tp in reversed(find_timepoints(phrase)):
         phrase = phrase[: tp.start] + phrase[tp.end :]
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
