@@ -320,6 +320,20 @@ def test_chinese_arms_and_measures(text: str, expected: list[tuple]) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("HbA1c fell to 7.1 ± 0.8% in the MSC group at 12 weeks (P<0.01).", [(7.1, "MSC group")]),
+    ("In the MSC group, HbA1c fell from 8.9 ± 1.1% to 7.1 ± 0.8% (P<0.01).", [(8.9, "MSC group"), (7.1, "MSC group")]),
+    # a comparison inside the arm's clause, the whole sample, or a second arm the phrase reading misses
+    ("In the MSC group there were fewer relapses (6.8 vs 12.0 per 100 patient-years).", [(6.8, None), (12.0, None)]),
+    ("For the entire cohort, the mean score was 3.2 ± 0.4.", [(3.2, None)]),
+    ("Persistence was 95.9 and 95.8% for the standard treatment group and the standard treatment plus patient "
+     "support program group.", [(95.9, None), (95.8, None)]),
+])
+def test_one_arm_named(text: str, expected: list[tuple]) -> None:
+    got = [(v["value"], v["group"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected
+
+
 def test_groups_named_after_their_values() -> None:
     text = ("At 12 weeks, HbA1c changed by −1.2% (SD 0.8) in the MSC group versus −0.4% (SD 0.7) in the placebo group. "
             "Glucose fell from 9.8 ± 2.1 to 7.6 ± 1.8 mmol/L in the MSC group and from 9.6 ± 2.0 to 9.1 ± 1.9 mmol/L "

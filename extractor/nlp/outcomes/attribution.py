@@ -212,6 +212,14 @@ GROUP_PHRASE = re.compile(
     re.IGNORECASE,
 )
 
+#: Labels that name the whole sample, not an arm: "entire cohort", "whole group", "overall cohort".
+WHOLE_SAMPLE = re.compile(r"(?:entire|whole|overall|total|study|full|same|each|every|all)\b", re.IGNORECASE)
+#: Words comparing two values, so that one arm named before both does not label both: "68 vs 120", "compared with".
+COMPARISON = re.compile(r"\bvs\b|\bversus\b|\bcompared\s+(?:with|to)\b|\bthan\b", re.IGNORECASE)
+
+#: Before an arm that opens a clause and labels all its values: "In the ", "For the ", "Among ".
+OPENING_ARM = re.compile(r"\W*(?:in|for|among)\s+(?:the\s+)?", re.IGNORECASE)
+
 #: Between a value and the group it belongs to: " in the ", ") for the ", " mmol/L in the ".
 GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -279,6 +287,23 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
                 for i, mention in enumerate(values):
                     mention.group = labels[i % len(labels)]
                 order = labels
+                continue
+        if len(labels) == 1 and values:
+            if WHOLE_SAMPLE.match(labels[0]):
+                continue  # "For the entire cohort, ...": not an arm
+            compared = any(COMPARISON.search(text, a.end, b.start) for a, b in zip(values, values[1:]))
+            if OPENING_ARM.fullmatch(text, clause_start, phrases[0][0]) and not compared:
+                for mention in values:  # "In the MSC group, HbA1c fell from a to b" (not "... fewer deaths (68 vs 120)")
+                    mention.group = labels[0]
+                continue
+            named_end = text.find(labels[0], phrases[0][0]) + len(labels[0])
+            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:window_end], re.IGNORECASE):
+                continue  # "for the A group and the B plus C group": a second arm this reading missed
+            if any(following):  # "HbA1c fell from a to b in the MSC group": the values before the one arm named
+                carried = None
+                for mention, label in reversed(list(zip(values, following))):
+                    carried = label or (carried if mention.baseline else None)
+                    mention.group = carried
                 continue
         if order and values and len(values) % len(order) == 0 and not labels:
             for i, mention in enumerate(values):
