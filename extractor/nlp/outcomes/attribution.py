@@ -297,7 +297,7 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
                     mention.group = labels[0]
                 continue
             named_end = text.find(labels[0], phrases[0][0]) + len(labels[0])
-            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:window_end], re.IGNORECASE):
+            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:end], re.IGNORECASE):
                 continue  # "for the A group and the B plus C group": a second arm this reading missed
             if any(following):  # "HbA1c fell from a to b in the MSC group": the values before the one arm named
                 carried = None
