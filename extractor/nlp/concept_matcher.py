@@ -53,7 +53,10 @@ class ConceptMatcher:
         """Merged token windows around anchor tokens (none when the doc holds no anchor)."""
         if not len(doc) or not len(self.anchor_hashes):
             return []
-        positions = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.anchor_hashes)).tolist()
+        lower = doc.to_array(LOWER)
+        # membership by binary search in the sorted anchors: numpy.isin sorts the doc's column each time
+        found = self.anchor_hashes[numpy.minimum(numpy.searchsorted(self.anchor_hashes, lower), len(self.anchor_hashes) - 1)]
+        positions = numpy.flatnonzero(found == lower).tolist()
         windows: list[list[int]] = []
         for position in positions:
             start, end = max(0, position - WINDOW), min(len(doc), position + WINDOW + 1)
