@@ -178,6 +178,30 @@ def extract_chunk(chunk: Sequence[Task]) -> list[Extracted]:
             else Extracted(prepare_file(extract_file(task))) for task in chunk]
 
 
+def crashed_chunk(chunk: Sequence[Task]) -> list[Extracted]:
+    """What to store for a chunk whose worker died even when it ran alone (``map_ordered``'s ``on_crash``).
+
+    Its tasks run again one per chunk in a new pool, so that only the input that
+    kills a process is lost; that one is recorded as a failure (hashed, so an
+    unchanged file is not retried by the next run) and the batch goes on.
+    """
+    if len(chunk) > 1:
+        return [extracted for results in map_ordered(extract_chunk, ([task] for task in chunk), workers=2,
+                                                     initializer=warm_up, on_crash=crashed_chunk)
+                for extracted in results]
+    task = chunk[0]
+    reason = ("the extraction process died on this input (a crash in a native library or out of memory); "
+              "the rest of the batch went on")
+    if isinstance(task, PartTask):
+        return [Extracted(InputFile(task.path, task.source_file, task.sha256 if task.last else None,
+                                    failures=(Failure(task.source_file, reason),)), partial=not task.last)]
+    try:
+        sha = file_sha256(Path(task.path))
+    except OSError:
+        sha = None
+    return [Extracted(InputFile(task.path, task.source_file, sha, failures=(Failure(task.source_file, reason),)))]
+
+
 def extract_file(task: FileTask) -> InputFile:
     """Read and extract one input file into plain data; never raises for a bad input.
 
@@ -297,7 +321,7 @@ def run_files(files: Iterable[tuple[Path, str]], *, store: Store, paths: Sequenc
     try:
         chunks = _chunks(_tasks(files, writer=writer, full_text=full_text))
         for results in map_ordered(extract_chunk, chunks, workers=workers or default_workers(),
-                                   initializer=warm_up):
+                                   initializer=warm_up, on_crash=crashed_chunk):
             writer.write_all(results)
         status = "done"
     except KeyboardInterrupt:

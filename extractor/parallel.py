@@ -7,6 +7,12 @@ yet consumed), so however long the input, the producer holds a bounded number
 of pending results and memory stays flat: the iterable is pulled lazily, one
 chunk per result consumed.
 
+A worker that dies (a crash in a native library on one malformed PDF, the
+out-of-memory killer) takes the pool with it. With ``on_crash``, the chunks
+that were in flight are run again one at a time, each in a process of its
+own; a chunk that kills that process too is replaced by ``on_crash(chunk)``
+(the caller's record of the loss), and the run goes on with a new pool.
+
 Workers start from a fork server (a fresh process that imported the
 extraction modules once), or by spawning where there is none; each worker
 runs ``initializer`` once, which is where the NLP pipeline is built. Workers
@@ -63,7 +69,8 @@ def default_workers() -> int:
 
 def map_ordered(function: Callable[[T], R], chunks: Iterable[T], *, workers: int,
                 initializer: Callable[[], None] | None = None, window: int | None = None,
-                preload: Sequence[str] = PRELOAD, life: int | None = CHUNKS_PER_WORKER_LIFE) -> Iterator[R]:
+                preload: Sequence[str] = PRELOAD, life: int | None = CHUNKS_PER_WORKER_LIFE,
+                on_crash: Callable[[T], R] | None = None) -> Iterator[R]:
     """Yield ``function(chunk)`` for each chunk, in order, computed by ``workers`` processes.
 
     ``workers <= 1`` runs in this process (no pool, nothing pickled, no
@@ -72,8 +79,9 @@ def map_ordered(function: Callable[[T], R], chunks: Iterable[T], *, workers: int
     the first chunk arrives.
     ``window`` (default ``CHUNKS_PER_WORKER * workers``) bounds the chunks
     submitted and not yet yielded; a worker is replaced after ``life`` chunks
-    (``None``: never). Raises ``WorkerCrashed`` when a worker dies;
-    results already yielded stay valid.
+    (``None``: never). When a worker dies: without ``on_crash``, raises
+    ``WorkerCrashed`` (results already yielded stay valid); with it, the lost
+    chunks run again alone, and one that crashes alone yields ``on_crash(chunk)``.
     """
     if workers <= 1:
         yield from map(function, chunks)
@@ -86,16 +94,40 @@ def map_ordered(function: Callable[[T], R], chunks: Iterable[T], *, workers: int
     context = _context(preload)
     # Workers hold the read end; only this process holds the write end, so they see EOF when it dies.
     lifeline, keep_alive = context.Pipe(duplex=False)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(initializer, lifeline), max_tasks_per_child=life)
-    pending: deque[Future[R]] = deque()
+
+    def new_pool(size: int, life: int | None) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(size, mp_context=context, initializer=_start_worker,
+                                   initargs=(initializer, lifeline), max_tasks_per_child=life)
+
+    pool = new_pool(workers, life)
+    pending: deque[tuple[T, Future[R]]] = deque()
+
+    def next_result() -> R:
+        nonlocal pool
+        chunk, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            if on_crash is None:
+                raise WorkerCrashed(
+                    f"a worker process died ({exc}); the files finished so far are saved. Run the same command "
+                    "again to continue, with --workers 1 to see which input crashes it") from exc
+        # the pool is lost with every chunk in flight: run each alone, then go on with a new pool
+        lost = [chunk, *(c for c, _ in pending)]
+        pending.clear()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for each in lost:
+            pending.append((each, _done(_alone(function, each, new_pool, on_crash))))
+        pool = new_pool(workers, life)
+        return pending.popleft()[1].result()
+
     try:
         for chunk in itertools.chain([first], chunks):
-            pending.append(pool.submit(function, chunk))
+            pending.append((chunk, pool.submit(function, chunk)))
             if len(pending) >= window:
-                yield _result(pending.popleft())
+                yield next_result()
         while pending:
-            yield _result(pending.popleft())
+            yield next_result()
     finally:
         # On an early exit (Ctrl-C, an error, the consumer stopping) queued chunks are dropped
         # and only the ones already running are waited for: at most ``workers`` chunks.
@@ -104,14 +136,23 @@ def map_ordered(function: Callable[[T], R], chunks: Iterable[T], *, workers: int
         lifeline.close()
 
 
-def _result(future: Future[R]) -> R:
-    """The future's result; a dead worker becomes ``WorkerCrashed``."""
+def _alone(function: Callable[[T], R], chunk: T, new_pool: Callable[[int, int | None], ProcessPoolExecutor],
+           on_crash: Callable[[T], R]) -> R:
+    """``function(chunk)`` in a worker of its own; ``on_crash(chunk)`` when that worker dies too."""
+    solo = new_pool(1, None)
     try:
-        return future.result()
-    except BrokenProcessPool as exc:
-        raise WorkerCrashed(
-            f"a worker process died ({exc}); the files finished so far are saved. Run the same command "
-            "again to continue, with --workers 1 to see which input crashes it") from exc
+        return solo.submit(function, chunk).result()
+    except BrokenProcessPool:
+        return on_crash(chunk)
+    finally:
+        solo.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(result: R) -> Future[R]:
+    """A future that already holds ``result``."""
+    future: Future[R] = Future()
+    future.set_result(result)
+    return future
 
 
 def _context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:

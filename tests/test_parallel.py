@@ -146,6 +146,37 @@ def test_a_dead_worker_is_reported_not_hung():
         list(map_ordered(os._exit, [3], workers=2))
 
 
+def _explode(chunk: list[str]) -> list[str]:
+    """Upper-case a chunk; a chunk holding "boom" kills its worker (as a native crash would)."""
+    if "boom" in chunk:
+        os._exit(3)
+    return [word.upper() for word in chunk]
+
+
+def test_a_crashing_chunk_is_run_alone_and_the_rest_go_on():
+    chunks = [["a"], ["b"], ["boom"], ["c"], ["d"], ["e", "f"]]
+    got = list(map_ordered(_explode, chunks, workers=2, on_crash=lambda chunk: ["lost"] * len(chunk)))
+    assert got == [["A"], ["B"], ["lost"], ["C"], ["D"], ["E", "F"]]
+
+
+def test_a_file_that_kills_its_worker_alone_is_a_failure_with_its_hash(tmp_path):
+    file = tmp_path / "crash.txt"
+    file.write_text("An abstract that crashed a native library.", encoding="utf-8")
+    [extracted] = batch.crashed_chunk([FileTask(str(file), "crash.txt")])
+    assert extracted.file.sha256 == batch.file_sha256(file)
+    assert extracted.file.documents == ()
+    [failure] = extracted.file.failures
+    assert failure.source_file == "crash.txt" and "process died" in failure.reason
+
+
+def test_a_crashed_chunk_of_several_files_is_retried_one_file_at_a_time(corpus):
+    files = sorted((corpus / "txt").glob("*.txt"))[:3]
+    tasks = [FileTask(str(f), f.name) for f in files]
+    retried = batch.crashed_chunk(tasks)
+    assert [e.file.source_file for e in retried] == [f.name for f in files]
+    assert all(e.file.documents and not e.file.failures for e in retried)  # none of them crashes alone
+
+
 WATCHED = """
 import os, sys, time
 from extractor.parallel import map_ordered
