@@ -293,10 +293,11 @@ INFUSION_MULTIPLE_ANCHORS = ("double", "triple", "dual", "Double", "Triple", "Du
 #: Follow-up duration units, Chinese included: "months", "wk", "年" (year), "个月" (month).
 FOLLOW_UP_UNIT = r"(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?|个月|月|年|周|天|日)"
 _FU_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-#: A duration, or a range of one: "six to twelve months", "17 months", "1-year", "3 years", "13-24 months", "3年".
+#: A duration, or a range of one, or a mean with its SD: "six to twelve months", "17 months", "1-year", "3 years",
+#: "13-24 months", "between 6 and 18 months", "24.5 ± 6.2 months", "3年".
 FOLLOW_UP_DURATION = (
-    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|～|〜|至){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
-    rf"(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
+    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|～|〜|至|and){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
+    rf"(?:{SPACE}?(?:±|\+/-){SPACE}?\d+(?:\.\d+)?)?(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
 )
 _FU = r"follow(?:ed|ing)?[\s-]?up"
 #: Literals of "follow-up" in English and Chinese: the follow-up patterns are matched only around them.
@@ -322,6 +323,7 @@ FOLLOW_UP_SUMMARY = (
     ),
 )
 #: A follow-up stated as such: "followed up for six to twelve months", "24 weeks of follow-up",
+#: "follow-up ranged from 6 to 18 months",
 #: "52-week follow-up", "followed for therapy assessment for 24 weeks", "随访3年", "3年随访".
 FOLLOW_UP_EXPLICIT = (
     re.compile(
@@ -333,6 +335,11 @@ FOLLOW_UP_EXPLICIT = (
     re.compile(rf"(?<![\w.]){FOLLOW_UP_DURATION}\s*(?:of\s+)?(?:clinical\s+)?{_FU}", re.IGNORECASE),
     re.compile(rf"随访(?:时间)?(?:为|达|至)?\s?{FOLLOW_UP_DURATION}"),
     re.compile(rf"{FOLLOW_UP_DURATION}(?:的)?随访"),
+    re.compile(
+        rf"\b{_FU}\s+(?:time\s+|period\s+|duration\s+)?(?:ranged|ranging|varied|varying)\s+(?:from\s+|between\s+)?"
+        rf"{FOLLOW_UP_DURATION}",
+        re.IGNORECASE,
+    ),
 )
 #: A study length in its design phrase: "a 20-week clinical trial", "a 12-patient, 6-month, phase 1 trial",
 #: "a 4-year clinical evaluation".

@@ -227,6 +227,8 @@ FOLLOW_UP_CASES = [
     ("Liver function was measured 2, 4, 8 and 12 weeks after cell transplantation.", (84, 84)),
     ("根据3年随访结果将患者分为两组。", (1095, 1095)),
     ("所有患者随访6～24个月。", (180, 720)),
+    ("Patients were followed up for a mean of 24.5 ± 6.2 months.", (735, 735)),
+    ("The follow-up period ranged between 6 and 18 months.", (180, 540)),
     ("A 5-year follow-up of a trial of MSCs.\n\nThe median follow-up was 4 years.", (1460, 1460)),
     ("Twenty patients received MSCs and no adverse events occurred.", None),
 ]
@@ -253,6 +255,7 @@ PATTERN_EXAMPLES = [
     (FOLLOW_UP_EXPLICIT[2], "52-week follow-up"),
     (FOLLOW_UP_EXPLICIT[3], "随访3年"),
     (FOLLOW_UP_EXPLICIT[4], "3年随访"),
+    (FOLLOW_UP_EXPLICIT[5], "follow-up ranged from 6 to 18 months"),
     (FOLLOW_UP_DESIGN, "a 20-week clinical trial"),
     (FOLLOW_UP_UP_TO, "up to 10 months after"),
     (FOLLOW_UP_AFTER, "12 months after MSCT"),
