@@ -45,6 +45,17 @@ and FTS5 flushes what it indexed to a new segment at every statement (its
 savepoint), so one statement per document cost a segment per document.
 Since migration 0004 an updated document is re-indexed only when its title
 or abstract changed (a re-run rewrites every row, mostly the same text).
+
+A database file is written in WAL mode with ``synchronous=NORMAL``: a commit
+is not flushed to disk on its own, only at checkpoints. That is safe in WAL
+mode: a process killed at any point loses nothing committed, and a power cut
+or OS crash can lose only the last transactions, never corrupt the file;
+each input's ``input_files`` row is committed with its documents, so a
+re-run redoes whatever was lost. A larger page cache and fewer checkpoints
+(``WRITER_PRAGMAS``) save re-reading and re-writing the same index pages:
+the ids of outcomes, values and evidence are hashes, so every batch touches
+index pages all over their B-trees. The writer's CPU per abstract, measured
+with ``benchmarks/bench_writer.py``, is in ``benchmarks/THROUGHPUT.md``.
 """
 
 from __future__ import annotations
@@ -729,11 +740,24 @@ def _check_shard(shard: Path) -> None:
         raise StoreError(f"{shard} was written by a newer version of the extractor; upgrade the extractor")
 
 
+#: Settings of a connection that writes a database file (in WAL mode); the module docstring says why.
+WRITER_PRAGMAS = (
+    # No fsync per commit, only at checkpoints: safe in WAL mode (a power cut loses the last commits only).
+    "synchronous = NORMAL",
+    # 16 MB of pages, not 2: hashed child ids put each batch's index entries all over their B-trees.
+    "cache_size = -16000",
+    # 40 MB of pages between checkpoints, not 4: a page many batches rewrite is copied to the database once.
+    "wal_autocheckpoint = 10000",
+)
+
+
 def _ready(store: Store, *, wal: bool) -> Store:
     """Pragmas and migrations for a freshly opened store."""
     store.db.execute("PRAGMA foreign_keys = ON")
     if wal:
         store.db.enable_wal()
+        for pragma in WRITER_PRAGMAS:
+            store.db.execute(f"PRAGMA {pragma}")
     migrate(store.db)
     return store
 

@@ -198,6 +198,8 @@ def test_file_database_uses_wal_and_foreign_keys(tmp_path):
     db = open_store(tmp_path / "out" / "x.db")
     assert db.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: safe in WAL mode
+    assert db.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10000
     with pytest.raises(StoreError, match="cannot write"), db._transaction():
         db.db.conn.execute("INSERT INTO outcomes (id, record_id) VALUES ('x', 'no such record')")
 
