@@ -322,6 +322,10 @@ def test_chinese_arms_and_measures(text: str, expected: list[tuple]) -> None:
 
 @pytest.mark.parametrize("text, expected", [
     ("HbA1c fell to 7.1 ± 0.8% in the MSC group at 12 weeks (P<0.01).", [(7.1, "MSC group")]),
+    ("VO2 rose by 0.24 L/min in the exercise group, whereas it fell by 0.05 L/min in the control group.",
+     [(0.24, "exercise group"), (0.05, "control group")]),
+    ("ALT fell from 80.1 ± 10.2 to 40.3 ± 8.1 U/L in Group A and from 79.5 ± 9.9 to 70.2 ± 9.4 U/L in Group B.",
+     [(80.1, "Group A"), (40.3, "Group A"), (79.5, "Group B"), (70.2, "Group B")]),
     ("In the MSC group, HbA1c fell from 8.9 ± 1.1% to 7.1 ± 0.8% (P<0.01).", [(8.9, "MSC group"), (7.1, "MSC group")]),
     # a comparison inside the arm's clause, the whole sample, or a second arm the phrase reading misses
     ("In the MSC group there were fewer relapses (6.8 vs 12.0 per 100 patient-years).", [(6.8, None), (12.0, None)]),

@@ -15,7 +15,7 @@ from extractor.nlp.patterns import (
     VERSUS,
 )
 from extractor.nlp.timepoints import Timepoint
-from extractor.nlp.outcomes.clauses import clause_start_of
+from extractor.nlp.outcomes.clauses import clause_end_of, clause_start_of
 from extractor.nlp.outcomes.mentions import Mention, p_float
 
 
@@ -206,9 +206,11 @@ def _p_op(op: str) -> str:
     return {"≤": "<=", "=<": "<=", "≥": ">=", "&lt;": "<", "&l;": "<", "&gt;": ">", "&g;": ">"}.get(op, op)
 
 
-#: An arm named in the text: "the MSC group", "control group", "MSC-NP group", "placebo arm".
+#: An arm named in the text: "the MSC group", "control group", "MSC-NP group", "placebo arm", "group A", "Cohort 2".
 GROUP_PHRASE = re.compile(
-    r"\b(?P<label>(?:(?!the\b|two\b|both\b|each\b|all\b|three\b|either\b|between\b|in\b|and\b|than\b)[A-Za-z0-9][\w\-+/.]*\s+){1,3}?(?:group|arm|cohort))\b(?!s)",
+    r"\b(?P<label>(?:group|arm|cohort)\s+(?-i:[A-Z]|[0-9]{1,2}|I{1,3}V?)(?![\w-])|"
+    r"(?:(?!the\b|two\b|both\b|each\b|all\b|three\b|either\b|between\b|in\b|and\b|than\b|of\b|to\b|for\b|with\b)"
+    r"[A-Za-z0-9][\w\-+/.]*\s+){1,3}?(?:group|arm|cohort)\b(?!s))",
     re.IGNORECASE,
 )
 
@@ -259,7 +261,8 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
         return
     order: list[str] = []
     for clause_start, run in _runs_by_clause(text, start, mentions):
-        window_end = min(end, run[-1].end + 80)
+        clause_end = clause_end_of(text, start, run[-1].end, end)
+        window_end = min(clause_end, run[-1].end + 80)
         window = text[clause_start:window_end].lower()
         named = "group" in window or "arm" in window or "cohort" in window  # the phrase's head word; a cheap gate
         phrases = ([(m.start(), m.group("label")) for m in GROUP_PHRASE.finditer(text, clause_start, window_end)]
@@ -297,7 +300,7 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
                     mention.group = labels[0]
                 continue
             named_end = text.find(labels[0], phrases[0][0]) + len(labels[0])
-            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:end], re.IGNORECASE):
+            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:clause_end], re.IGNORECASE):
                 continue  # "for the A group and the B plus C group": a second arm this reading missed
             if any(following):  # "HbA1c fell from a to b in the MSC group": the values before the one arm named
                 carried = None

@@ -47,6 +47,23 @@ def clause_start_of(text: str, start: int, position: int) -> int:
     return clause
 
 
+def clause_end_of(text: str, start: int, position: int, end: int) -> int:
+    """Where the clause holding ``position`` ends, in the sentence ``text[start:end]``: the next clause
+    break outside brackets ("(LVESD: 29.7 to 33.4; LVEDD: ...)" stays one clause), or ``end``."""
+    starts, _ = spans(CLAUSE_BREAK, text)
+    depth = 0
+    last = start
+    for i in range(bisect_left(starts, start), len(starts)):
+        if starts[i] >= end:
+            break
+        chunk = text[last : starts[i]]
+        depth = max(0, depth + chunk.count("(") + chunk.count("[") - chunk.count(")") - chunk.count("]"))
+        last = starts[i]
+        if depth == 0 and starts[i] >= position:
+            return starts[i]
+    return end
+
+
 #: A section heading with its name: "Background and aim:", "RESULTS:", "Objective ".
 SECTION_HEADING = re.compile(
     r"\W*(?P<name>background|introduction|context|rationale|objectives?|aims?|purpose|methods?|materials|design|setting|"
