@@ -135,6 +135,9 @@ TIMEPOINT_LIST = re.compile(
     rf"\b(?P<amounts>(?:\d+-?{SPACE}*,{SPACE}*)+\d+-?(?:{SPACE}*,?{SPACE}*(?:and|or){SPACE}+\d+-?)?|\d+-?{SPACE}+(?:and|or){SPACE}+\d+-?)(?:{SPACE}|-)*{TIME_UNIT}\b",
     re.IGNORECASE,
 )
+#: A Chinese arm name (a regex source): two characters then 组 ("观察组", "对照组", "治疗组") or a letter ("A组"),
+#: not "两组" (both groups), "各组" (each group), "每组", "分组", "本组".
+CJK_ARM = r"[\u4e00-\u9fff][\u4e00-\u9fff](?<![两各每分本该全此诸])组|[A-Za-z0-9]{1,3}组"
 #: Chinese `N unit` timepoints: "3个月" (3 months), "2周" (2 weeks), "1年" (1 year), "24小时" (24 hours).
 TIMEPOINT_CJK = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s?(?P<unit>个月|月|周|天|日|年|小时)")
 #: Chinese baselines: "治疗前" (before treatment), "基线" (baseline), "移植前" (before transplantation).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from extractor.nlp.patterns import (
+    CJK_ARM,
     FROM_CUE,
     N_EQUALS,
     P_ALL_CUE,
@@ -226,9 +227,8 @@ OPENING_ARM = re.compile(r"\W*(?:in|for|among)\s+(?:the\s+)?", re.IGNORECASE)
 GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)\s+(?:the\s+)?", re.IGNORECASE)
 
 
-#: A Chinese arm name: two characters then 组 ("观察组", "对照组", "治疗组") or a letter ("A组"), not "两组"
-#: (both groups), "各组" (each group), "每组", "分组", "本组".
-CJK_GROUP = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff](?<![两各每分本该全此诸])组|[A-Za-z0-9]{1,3}组")
+#: A Chinese arm name: "观察组", "对照组", "A组".
+CJK_GROUP = re.compile(CJK_ARM)
 
 
 def _assign_cjk_groups(text: str, start: int, mentions: list[Mention]) -> bool:

@@ -6,6 +6,7 @@ import re
 
 from extractor.nlp.abbreviations import Abbreviation
 from extractor.nlp.patterns import (
+    CJK_ARM,
     CHANGE_CUE,
     MEASURE_VERB,
     P_VALUE,
@@ -122,7 +123,7 @@ CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 #: or the people ("观察组", "两组", "患者") and their particle ("的").
 CJK_TIME_FILLER = re.compile(
     r"^(?:[\s:：,，]+|(?:目的|方法|结果|结论)|(?:治疗|移植|输注|注射|干预|随访|术)?[后前](?:[,，、])?|"
-    r"(?:[\u4e00-\u9fff][\u4e00-\u9fff](?<![两各每分本该全此诸])组|两组|各组|[A-Za-z0-9]{1,3}组|所有患者|患者)(?:的)?)"
+    rf"(?:{CJK_ARM}|两组|各组|所有患者|患者)(?:的)?)"
 )
 
 #: A subject ending in a count of people: "Thirteen out of 15 patients [", "10 of 12 patients (".
