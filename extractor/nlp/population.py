@@ -42,6 +42,7 @@ from functools import cache
 from spacy.attrs import IDX, LIKE_NUM, SENT_START
 from spacy.tokens import Doc
 
+from extractor.nlp.concepts import CJK
 from extractor.nlp.findings import Section, Span
 from extractor.nlp.numbers import COUNT as COUNT_RE
 from extractor.nlp.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
@@ -940,7 +941,7 @@ def _conditions(doc: Doc, ctx: _Context) -> tuple[list[str], list[Span]]:
             name = _normalise_condition(part, abbreviations)
             if name and name not in names:
                 names[name] = Span.of(text, start, end, rule="condition_phrase", field="population.conditions")
-    if not strong and "\u4e00" <= max(text[:limit], default="") and (cjk := _cjk_conditions(text, limit)):
+    if not strong and not text.isascii() and CJK.search(text, 0, limit) and (cjk := _cjk_conditions(text, limit)):
         strong = cjk
     chosen = strong or weak
     return list(chosen), list(chosen.values())
