@@ -46,8 +46,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Input files whose results are written per transaction.
-DEFAULT_BATCH_SIZE = 32
+#: Input files whose results are written per transaction: fewer, larger commits cost the single
+#: writer less CPU (outcome, value and evidence ids are hashes, so a batch's index entries land on
+#: pages all over the B-trees; 32 -> 128 saves about a tenth at 20,000 abstracts), and a killed run
+#: redoes at most this many files.
+DEFAULT_BATCH_SIZE = 128
 #: Small files sent to a worker together (one round trip amortised over several abstracts) ...
 CHUNK_FILES = 16
 #: ... up to this many bytes (a PDF or a large export goes alone).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import subprocess
@@ -93,6 +94,13 @@ def test_bad_arguments_exit_2_with_usage(args, code, message):
     result = run(*args)
     assert result.exit_code == code
     assert message in result.output
+
+
+def test_run_batch_size_defaults_to_the_library_default():
+    from extractor.batch import DEFAULT_BATCH_SIZE
+    from extractor.cli.run import run_command
+
+    assert inspect.signature(run_command).parameters["batch_size"].default == DEFAULT_BATCH_SIZE
 
 
 def test_run_with_a_folder_as_database_is_an_error(inputs):

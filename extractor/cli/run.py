@@ -46,7 +46,7 @@ def run_command(
         "--full-text", help="Read whole articles (PDF bodies), not only abstracts.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any input failed.")] = False,
     batch_size: Annotated[int, typer.Option(
-        "--batch-size", min=1, help="Input files written per database transaction.")] = 32,
+        "--batch-size", min=1, help="Input files written per database transaction.")] = 128,
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, show_default="the number of cores; 1 for small inputs",
         help="Extraction processes (1: all in this process).")] = None,
