@@ -28,7 +28,9 @@ parent id and position below it), so a re-run upserts the same rows.
 Migrations are a small ordered list of our own (``MIGRATIONS``), recorded by
 name in ``_migrations``: sqlite-utils has no migration class, and
 ``sqlite-migrate`` is a pre-1.0 plugin that would add a dependency for what is
-thirty lines here. Migrations only ever add; they never drop a table.
+thirty lines here. Migrations only ever add (0004 replaces a trigger); they
+never drop a table. One that only changes how writes work (``reads=False``)
+does not stop a read-only open of a database that lacks it.
 
 Writes use plain SQL inside one ``with conn:`` transaction per batch:
 sqlite-utils' ``insert_all`` commits on its own, which would split a document's
@@ -382,14 +384,14 @@ class Store:
     def save_files(self, files: Iterable[InputFile], *, run_id: int | None, extractor_version: str) -> int:
         """Store the results of several input files in one transaction; return records stored."""
         with self._transaction():
-            files = list(files)
-            documents = [_prepared(item) for item in files]
-            self._save_documents([rows for rows_of_file in documents for rows in rows_of_file], run_id=run_id)
+            items = list(files)
+            rows_by_file = [_prepared(item) for item in items]
+            self._save_documents([rows for rows_of_file in rows_by_file for rows in rows_of_file], run_id=run_id)
             # An input given twice in a batch ends as its last result left it, as when saved one by one.
             finished = {item.path: (item, {rows.record_id for rows in rows_of_file}, len(rows_of_file))
-                        for item, rows_of_file in zip(files, documents)}
+                        for item, rows_of_file in zip(items, rows_by_file)}
             self._finish_files(list(finished.values()), run_id=run_id, extractor_version=extractor_version)
-        return sum(map(len, documents))
+        return sum(map(len, rows_by_file))
 
     def save_records(self, records: Iterable[dict[str, Any]]) -> list[str]:
         """Store exchange-format records (curated entries) in one transaction; return their record ids."""
@@ -410,7 +412,8 @@ class Store:
 
         A few statements per table for all ``documents``: the children of
         records already stored are deleted first (a record new to the database
-        has none), then each table's rows go in one ``executemany``. A record
+        has none), then each table's rows go in one ``executemany`` (document
+        rows in INSERTs of many rows: ``_save_document_rows``). A record
         given twice is stored once, from its later rows, as saving them one by
         one would leave it. Document rows of curated records are inserted only
         where none is stored (a curated record never rewrites what the reader
