@@ -215,6 +215,8 @@ GROUP_PHRASE = re.compile(
     re.IGNORECASE,
 )
 
+#: An arm's head word anywhere: "group", "arms", "cohort".
+ARM_WORD = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.IGNORECASE)
 #: Labels that name the whole sample, not an arm: "entire cohort", "whole group", "overall cohort".
 WHOLE_SAMPLE = re.compile(r"(?:entire|whole|overall|total|study|full|same|each|every|all)\b", re.IGNORECASE)
 #: Words comparing two values, so that one arm named before both does not label both: "68 vs 120", "compared with".
@@ -273,10 +275,7 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
         if len(set(following) - {None}) >= 2:
             # "−1.2 (SD 0.8) in the MSC group versus −0.4 (SD 0.7) in the placebo group"; a value without its
             # own ("from 9.8 ± 2.1 to 7.6 ± 1.8 in the MSC group") belongs to the group named after the next one
-            carried = None
-            for mention, label in reversed(list(zip(values, following))):
-                carried = label or (carried if mention.baseline else None)
-                mention.group = carried
+            _label_by_following(values, following)
             order = labels
             continue
         if len(labels) >= 2:
@@ -299,18 +298,23 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
                 for mention in values:  # "In the MSC group, HbA1c fell from a to b" (not "... fewer deaths (68 vs 120)")
                     mention.group = labels[0]
                 continue
-            named_end = text.find(labels[0], phrases[0][0]) + len(labels[0])
-            if re.search(r"\b(?:groups?|arms?|cohorts?)\b", text[named_end:clause_end], re.IGNORECASE):
+            if ARM_WORD.search(text, phrases[0][0] + len(labels[0]), clause_end):
                 continue  # "for the A group and the B plus C group": a second arm this reading missed
             if any(following):  # "HbA1c fell from a to b in the MSC group": the values before the one arm named
-                carried = None
-                for mention, label in reversed(list(zip(values, following))):
-                    carried = label or (carried if mention.baseline else None)
-                    mention.group = carried
+                _label_by_following(values, following)
                 continue
         if order and values and len(values) % len(order) == 0 and not labels:
             for i, mention in enumerate(values):
                 mention.group = order[i % len(order)]
+
+
+def _label_by_following(values: list[Mention], following: list[str | None]) -> None:
+    """Each value takes the arm named right after it; a baseline without one ("from 9.8 ± 2.1 to 7.6 ± 1.8
+    in the MSC group") takes the arm of the value after it."""
+    carried = None
+    for mention, label in reversed(list(zip(values, following))):
+        carried = label or (carried if mention.baseline else None)
+        mention.group = carried
 
 
 def _group_right_after(text: str, mention: Mention, phrases: list[tuple[int, str]]) -> str | None:

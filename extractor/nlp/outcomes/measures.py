@@ -121,7 +121,7 @@ CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 #: Chinese words before a measure that are not part of it, stripped one after another: a section heading
 #: ("结果"), a time ("治疗后", "移植前"; the amount of "治疗6个月后" is removed as a timepoint first), an arm
 #: or the people ("观察组", "两组", "患者") and their particle ("的").
-CJK_TIME_FILLER = re.compile(
+CJK_MEASURE_LEAD = re.compile(
     r"^(?:[\s:：,，]+|(?:目的|方法|结果|结论)|(?:治疗|移植|输注|注射|干预|随访|术)?[后前](?:[,，、])?|"
     rf"(?:{CJK_ARM}|两组|各组|所有患者|患者)(?:的)?)"
 )
@@ -222,7 +222,7 @@ def _clean_measure(phrase: str) -> str | None:
     phrase = MEASURE_MODIFIER.sub("", phrase)
     if CJK_CHAR.search(phrase):
         phrase = phrase.rsplit("，", 1)[-1].strip()
-        while (shorter := CJK_TIME_FILLER.sub("", phrase, count=1)) != phrase:
+        while (shorter := CJK_MEASURE_LEAD.sub("", phrase, count=1)) != phrase:
             phrase = shorter.strip()
     if "," in phrase:
         phrase = phrase.rsplit(",", 1)[1] if phrase.rsplit(",", 1)[1].strip() else phrase
