@@ -16,7 +16,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -32,14 +32,22 @@ from extractor.nlp.vocab import concept_label, load_vocabulary, vocabulary_names
 
 CONCEPTS_KEY = "concepts"
 
+#: The lexeme attributes the pipeline reads: LOWER (phrase matching, token patterns), NORM (spaCy's
+#: default matcher attribute), LIKE_NUM (counts, token patterns), IS_PUNCT and IS_SPACE (sentences).
+#: ORTH is the lexeme itself. Each new word (every new number in a corpus) computes every getter
+#: in ``Vocab.lex_attr_getters``; the twenty others (shape, stop words, URL and e-mail likeness...)
+#: cost about a tenth of the tokenizer's time and nothing reads them.
+LEXEME_ATTRIBUTES = (LOWER, NORM, LIKE_NUM, IS_PUNCT, IS_SPACE)
+
 
 @Language.factory("extractor_abbreviations")
 def make_abbreviations(nlp: Language, name: str):
     """Store the doc's text and ``{short: Abbreviation}`` of its definitions in ``doc.user_data``."""
 
     def annotate(doc: Doc) -> Doc:
-        text = doc.text  # a property that joins every token: keep it for the extractors
-        doc.user_data["text"] = text
+        text = doc.user_data.get("text")
+        if text is None:  # a doc not made by this pipeline's tokenizer: Doc.text joins every token
+            text = doc.user_data["text"] = doc.text
         doc.user_data["abbreviations"] = find_abbreviations(text)
         return doc
 
@@ -121,6 +129,8 @@ def vocabulary_patterns() -> list[dict]:
 def build_nlp() -> Language:
     """The extraction pipeline, built once per process."""
     nlp = spacy.blank("en")
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attr: getters[attr] for attr in LEXEME_ATTRIBUTES}
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("extractor_sentences")
     nlp.add_pipe("extractor_concepts", config={"spans_key": CONCEPTS_KEY})

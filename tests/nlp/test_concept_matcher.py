@@ -57,3 +57,25 @@ def test_token_patterns_are_found(matchers):
 )
 def test_anchor_is_the_rarest_literal(pattern, anchors):
     assert _literals(pattern) == anchors
+
+
+def test_token_patterns_read_only_the_lexeme_attributes_the_pipeline_computes():
+    """build_nlp drops the lexeme getters nothing reads; a pattern on another attribute would never match."""
+    from spacy.attrs import IDS
+
+    from extractor.nlp.pipeline import LEXEME_ATTRIBUTES
+
+    kept = {name for name, attr in IDS.items() if attr in LEXEME_ATTRIBUTES} | {"ORTH", "TEXT", "OP"}
+    used = {key for p in vocabulary_patterns() if isinstance(p["pattern"], list) for token in p["pattern"] for key in token}
+    assert used, "the vocabularies hold token patterns"
+    assert used <= kept
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_pipeline_with_trimmed_lexemes_finds_the_span_rulers_spans(matchers, text):
+    from extractor.nlp import build_nlp
+
+    ruler_nlp, ruler, _, _ = matchers
+    doc = build_nlp()(text)
+    assert spans(doc) == spans(ruler(ruler_nlp.make_doc(text)))
+    assert [t.like_num for t in doc] == [t.like_num for t in ruler_nlp.make_doc(text)]
