@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -262,7 +263,11 @@ def _checked(text: str, source_file: str) -> str:
     return text
 
 
+#: Control characters other than newline, tab and form feed, and the replacement character.
+_BINARY_CHARACTER = re.compile("[\x00-\x08\x0b\x0d-\x1f\ufffd]")
+
+
 def _control_share(text: str) -> float:
+    """Share of the first 4,096 characters that no text export holds (one regex scan, not a Python loop)."""
     sample = text[:4096]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\t\f") or ch == "\ufffd")
-    return bad / max(1, len(sample))
+    return len(_BINARY_CHARACTER.findall(sample)) / max(1, len(sample))
