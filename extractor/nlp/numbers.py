@@ -90,15 +90,19 @@ def find_counts(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+_GROUPING = re.compile(r"[,\s\u2008\u2009\u202f]")
+_CHINESE_NUMBER = re.compile(CHINESE_NUMBER_PATTERN)
+
+
 def parse_number(text: str) -> int | None:
     """The whole number ``text`` spells (digits, English words or Chinese numerals), else None."""
     text = text.strip()
     if not text:
         return None
-    compact = re.sub(r"[,\s\u2008\u2009\u202f]", "", text)
+    compact = _GROUPING.sub("", text)
     if compact.isdecimal():
         return int(compact)
-    if re.fullmatch(CHINESE_NUMBER_PATTERN, text):
+    if _CHINESE_NUMBER.fullmatch(text):
         return parse_chinese_number(text)
     return parse_number_words(text)
 

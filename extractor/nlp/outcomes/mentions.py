@@ -119,11 +119,13 @@ class Mention:
         return self.timepoint is not None and self.timepoint.label == "baseline"
 
 
+_GROUPING = re.compile(r"[\s\u00a0\u2009\u202f,]")
+
+
 def to_float(text: str) -> float:
     """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '1·6' -> 1.6, '0. 99' -> 0.99."""
-    cleaned = re.sub(r"[\s\u00a0\u2009\u202f,]", "", text).replace("·", ".")
-    cleaned = re.sub(r"^[−–‒]", "-", cleaned)
-    return float(cleaned)
+    cleaned = _GROUPING.sub("", text).replace("·", ".")
+    return float("-" + cleaned[1:] if cleaned[:1] in "−–‒" and cleaned else cleaned)
 
 
 def p_float(text: str) -> float | None:
