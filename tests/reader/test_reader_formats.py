@@ -274,3 +274,29 @@ def test_ris_in_utf16_with_bom_is_read() -> None:
 ])
 def test_format_is_detected_by_content(data: bytes, suffix: str, expected: str) -> None:
     assert detect_format(data, suffix=suffix) == expected
+
+
+@pytest.mark.parametrize("text, title", [
+    pytest.param("Bone marrow MSCs for lupus nephritis: a randomized trial\n\nObjective To test MSCs. Methods 40 patients.",
+                 "Bone marrow MSCs for lupus nephritis: a randomized trial", id="title-then-abstract"),
+    pytest.param("  Results of a phase I trial of adipose stromal cells \r\n\r\n\r\nBackground: ...",
+                 "Results of a phase I trial of adipose stromal cells", id="heading-word-not-a-heading"),
+    pytest.param("脐带间充质干细胞治疗狼疮性肾炎的临床研究\n\n目的 探讨疗效。方法 选取60例患者。",
+                 "脐带间充质干细胞治疗狼疮性肾炎的临床研究", id="chinese"),
+    pytest.param("Background: MSCs are immunomodulatory.\n\nMethods: 40 patients.", None, id="section-heading"),
+    pytest.param("OBJECTIVE\n\nTo assess MSCs in 40 patients.", None, id="heading-alone"),
+    pytest.param("Objective To assess MSCs\n\nMethods 40 patients", None, id="heading-without-colon"),
+    pytest.param("目的 探讨疗效\n\n方法 选取60例患者", None, id="chinese-heading"),
+    pytest.param("MSCs were given. Forty patients improved\n\nNo events.", None, id="two-sentences"),
+    pytest.param("A title broken\nover two lines\n\nThe abstract.", None, id="two-lines"),
+    pytest.param("The design was as follows:\n\n40 patients were treated.", None, id="ends-with-colon"),
+    pytest.param("Forty patients received MSCs and improved.", None, id="one-paragraph"),
+])
+def test_plain_text_title_is_a_first_line_standing_alone(text: str, title: str | None) -> None:
+    doc, = documents(read_bytes(text.encode(), source_file="abstract.txt"))
+    assert doc.bibliography.title == title
+    if title:
+        assert doc.text[: doc.abstract_start] == title + "\n\n"
+        assert doc.abstract.startswith(text.strip().split("\n")[-1][:6])
+    else:
+        assert doc.abstract_start == 0
