@@ -11,12 +11,13 @@ concept ids; see ``concept_matcher``) + the abbreviation component.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -74,6 +75,14 @@ class TextKeepingTokenizer:
             yield self(text)
 
 
+#: A full stop the tokenizer keeps inside a token ("L." is an initial to it), ending a sentence
+#: before a capitalised word: a unit after a slash ("... 9.2 mg/L. Endoscopic"), a unit after a number
+#: ("within 48 h. Patients"), a group letter ("than group B. The"). Abbreviations ("vs.") end nothing.
+UNIT_FULL_STOP = re.compile(
+    r"(?:/[A-Za-z]{1,4}|(?<![\w.])\d+(?:\.\d+)?\s?(?:h|d|s|L|min|wk|mo|y)|\b(?i:group|arm|cohort)\s[A-Z])\.(?=\s+[A-Z][a-z])"
+)
+
+
 @Language.factory("extractor_sentences")
 def make_sentences(nlp: Language, name: str):
     """Sentence starts as spaCy's ``sentencizer`` sets them, plus one after every blank line.
@@ -81,7 +90,8 @@ def make_sentences(nlp: Language, name: str):
     The sentencizer walks the doc token by token in Python; the same rule on
     arrays: a sentence starts at the first token after a sentence-final
     character ("." "!" "?" ...) that is neither punctuation nor such a character.
-    "Title\n\nBackground: ..." is two sentences, though no full stop says so.
+    "Title\n\nBackground: ..." is two sentences, though no full stop says so; so is
+    "... 9.2 mg/L. Endoscopic ..." though the tokenizer keeps "L." whole (``UNIT_FULL_STOP``).
     """
     final = numpy.array(sorted({nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}), dtype=numpy.uint64)
 
@@ -100,6 +110,11 @@ def make_sentences(nlp: Language, name: str):
         blank = [i + 1 for i in numpy.flatnonzero(columns[:, 2]).tolist()
                  if i + 1 < len(doc) and doc[i].text.count("\n") >= 2]
         starts[blank] = True
+        text = doc.user_data.get("text")
+        if text is not None and "." in text:
+            stops = [m.end() for m in UNIT_FULL_STOP.finditer(text)]
+            if stops:  # the token after the one holding the full stop starts a sentence
+                starts[numpy.searchsorted(doc.to_array(IDX), stops, side="left")] = True
         doc.from_array([SENT_START], numpy.where(starts, 1, -1).astype(numpy.uint64).reshape(-1, 1))
         return doc
 
