@@ -326,11 +326,13 @@ FOLLOW_UP_SUMMARY = (
     ),
 )
 #: A follow-up stated as such: "followed up for six to twelve months", "24 weeks of follow-up",
+#: "Follow-up was 24 weeks", "the follow-up period was 2 years", "Follow-up: 12 months",
 #: "follow-up ranged from 6 to 18 months",
 #: "52-week follow-up", "followed for therapy assessment for 24 weeks", "随访3年", "3年随访".
 FOLLOW_UP_EXPLICIT = (
     re.compile(
-        rf"\b{_FU}\s+(?:was\s+|period\s+)?(?:for|over|of|during|lasted|lasting)\s+(?:a\s+period\s+of\s+|up\s+to\s+|at\s+least\s+|about\s+)?"
+        rf"\b{_FU}(?:\s+(?:period|time|duration))?(?:\s+(?:was|is))?(?:\s+(?:for|over|of|during|lasted|lasting)|\s+(?<=was\s|\sis\s)|\s*:)\s*"
+        r"(?:a\s+period\s+of\s+|up\s+to\s+|at\s+least\s+|about\s+|approximately\s+)?"
         rf"{FOLLOW_UP_DURATION}",
         re.IGNORECASE,
     ),

@@ -230,6 +230,10 @@ FOLLOW_UP_CASES = [
     ("Patients were followed up for a mean of 24.5 ± 6.2 months.", (735, 735)),
     ("The follow-up period ranged between 6 and 18 months.", (180, 540)),
     ("A 5-year follow-up of a trial of MSCs.\n\nThe median follow-up was 4 years.", (1460, 1460)),
+    ("Fifteen patients received two infusions of MSCs. Follow-up was 24 weeks.", (168, 168)),
+    ("The follow-up period was 2 years; no tumours were found.", (730, 730)),
+    ("Follow-up: 12 months. Outcomes were assessed monthly.", (360, 360)),
+    ("Follow-up was complete in 24 patients.", None),
     ("Twenty patients received MSCs and no adverse events occurred.", None),
 ]
 
