@@ -357,3 +357,19 @@ def test_a_follow_up_opener_dates_the_following_sentences() -> None:
     text = "After 3 months of follow-up, symptoms improved. The mean score was 3.1 ± 0.4."
     days = [v["days"] for o in extract_text(text).outcomes for v in o["values"]]
     assert days == [90]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the value sits in a bracket that names its measure
+    ("Twenty patients (mean age 44.3 ± 8.1 years; 12 women) received MSCs.", ["age"]),
+    ("MSCs reduced relapse (hazard ratio 0.46, 95% CI 0.23-0.92, P = 0.03).", ["hazard ratio"]),
+    ("The effect was small [effect size 0.21, 95% CI 0.05-0.37].", ["effect size"]),
+    # brackets that name no measure: a time, a statistic, a hedge, labelled arms
+    ("CDAI (baseline 326 ± 55) fell after MSC infusion.", ["CDAI"]),
+    ("The median age was 48 years (range, 28 to 76 years).", ["age"]),
+    ("Response rates were similar (letrozole, 26%; tamoxifen, 22%).", ["Response rates"]),
+    ("Pain scores fell (MSC 3.1 ± 1.2 vs placebo 4.8 ± 1.5).", ["Pain scores"]),
+    ("Remission was frequent (approximately 70%) after MSCs.", ["Remission"]),
+])
+def test_measure_named_inside_a_bracket(text: str, expected: list[str]) -> None:
+    assert [o["measure"] for o in extract_text(text).outcomes] == expected

@@ -193,6 +193,9 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
     segment = P_VALUE.sub(" ", text[clause_start:value_start])
+    inside = _open_bracket_measure(segment, text[value_start : value_start + 120])
+    if inside is not None:
+        return inside
     segment = MEASURE_TIME_LIST.sub(" ", segment)  # "after 1, 3 and 6 months": no new subject at ", 3"
     segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
@@ -211,6 +214,52 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
         return _clean_measure(predicate) or subject
     return subject
+
+
+#: The words opening a bracket before a value, naming its measure: "(mean age 44 ± 8 years", "[median BMI 27".
+BRACKET_MEASURE = re.compile(r"[(\[]\s*(?P<words>(?:[A-Za-z][\w\-']*\s+){0,4}?[A-Za-z][\w\-']*[a-z][\w\-']*)\s*[:=,]?\s*$")
+
+#: Words that qualify a value rather than name what was measured: "(range, 28 to 76", "(mean difference = -5.9".
+STATISTIC_WORD = re.compile(
+    r"(?:ranges?|changes?|differences?|total|reductions?|increases?|decreases?|median|mean|average|iqr|sd|se|ci|"
+    r"interquartile|confidence|interval|p|n|vs|versus|or|and|of|to|from|at|in|on|for|with|than|less|more)\b",
+    re.IGNORECASE,
+)
+
+#: Another label and value in the same bracket: "(letrozole, 26%; tamoxifen, 22%)", "(drug A 6.4 vs placebo 2.1)"
+#: label arms, not a measure.
+BRACKET_LABEL_LIST = re.compile(
+    r"^[^()\[\]]*?(?:[;,]|\b(?:vs\.?|versus|and|compared\s+with))\s*"
+    r"(?P<label>[A-Za-z][\w\-]*(?:\s+[\w\-]+){0,3}?)\s*[,:=]?\s*[-−]?\d",
+    re.IGNORECASE,
+)
+
+#: One word in a bracket that is not what was measured: a hedge, a specimen, a time unit.
+NOT_A_BRACKET_MEASURE = re.compile(
+    r"(?:approximately|about|nearly|around|almost|only|serum|plasma|urine|blood|days?|weeks?|months?|years?|means|"
+    r"doses?|values?|levels?|scores?|rates?)",
+    re.IGNORECASE,
+)
+
+
+def _open_bracket_measure(segment: str, after: str) -> str | None:
+    """The measure a bracket names when the value sits inside it: "Twenty patients (mean age 44.3 ± 8.1 years"
+    is age, not the patients; "(hazard ratio 0.45, 95% CI ...)" is a hazard ratio. A bracket holding a time
+    ("(baseline 326 ± 55"), a statistic ("(range, 28 to 76") or one of several labelled values
+    ("(letrozole, 26%; tamoxifen, 22%)") names nothing."""
+    match = BRACKET_MEASURE.search(segment)
+    if match is None:
+        return None
+    measure = _clean_measure(match.group("words"))
+    if (not measure or NOT_A_MEASURE.fullmatch(measure) or NOT_A_BRACKET_MEASURE.fullmatch(measure)
+            or STATISTIC_WORD.match(measure) or STATISTIC_WORD.fullmatch(measure.rsplit(" ", 1)[-1])):
+        return None
+    if " " not in measure and measure.lower().endswith("ed"):  # a participle: "(mediated 23% of the effect"
+        return None
+    listed = BRACKET_LABEL_LIST.match(P_VALUE.sub(" ", after))
+    if listed and not STATISTIC_WORD.match(listed.group("label")):
+        return None
+    return measure
 
 
 def _clean_measure(phrase: str) -> str | None:
