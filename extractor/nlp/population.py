@@ -733,8 +733,8 @@ EACH_GROUP_N = re.compile(
     r"\beach\s+(?:group|arm)\s+(?:had|included|comprised|consisted\s+of|contained|of|with)\s+(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)",
     re.IGNORECASE,
 )
-#: Equal arms in Chinese: "每组30例" (30 cases in each group).
-EACH_GROUP_N_CJK = re.compile(r"每组(?:各)?(?P<n>\d+)\s*(?:例|名|人)")
+#: Equal arms in Chinese: "每组30例" (30 cases in each group), "分为观察组和对照组各40例" (40 each).
+EACH_GROUP_N_CJK = re.compile(r"(?:(?:每组|各组)(?:各)?|(?<=组)各|(?<=组[，,])各)\s*(?P<n>\d+)\s*(?:例|名|人)")
 #: Two groups named in a Chinese allocation: "随机分为治疗组和对照组" (randomly divided into a treatment and a control group).
 GROUP_LIST_CJK = re.compile(r"分为(?P<first>[^，,。；、和与及]{1,12}组)(?:和|与|及|、)(?P<second>[^，,。；、和与及]{1,12}组)")
 #: The two groups named in an allocation: "divided into peripheral-vein group and hepatic-artery group".
@@ -964,8 +964,7 @@ def _cjk_conditions(text: str, limit: int) -> dict[str, Span]:
     for m in CJK_CONDITION.finditer(text, 0, limit):
         group = "treated" if m.group("treated") else "patients"
         start, end = m.start(group), m.end(group)
-        lead = CJK_CONDITION_LEAD.match(text, start, end)
-        if lead:
+        while lead := CJK_CONDITION_LEAD.match(text, start, end):  # "收治的难治性…": 收治, then 的
             start = lead.end()
         name = text[start:end]
         if len(name) >= 2 and name not in names and not any(name in known for known in names):

@@ -141,6 +141,8 @@ ARM_CASES = [
     ("Forty patients were randomly divided into the oral group and the infusion group, and each group had 20 cases.",
      [("oral group", 20), ("infusion group", 20)]),
     ("将60例患者随机分为治疗组和对照组，每组30例。", [("治疗组", 30), ("对照组", 30)]),
+    ("将80例患者随机分为观察组和对照组各40例。", [("观察组", 40), ("对照组", 40)]),
+    ("方法 将60例患者随机分为研究组与对照组，各30例。", [("研究组", 30), ("对照组", 30)]),
     # a time is not an arm, nor is a span of dates
     ("Between May 2006 to August 2007 and 2008 to October 2009, 84 patients were randomized to two arms.", []),
     # a time is not an arm
@@ -164,6 +166,8 @@ CONDITION_CASES = [
     # Chinese: after 治疗 (treating) or before 患者 (patients), lead words cut off
     ("脐带间充质干细胞治疗系统性红斑狼疮的临床观察\n\n方法 选取60例患者。", ["系统性红斑狼疮"]),
     ("干细胞移植的远期预后\n\n方法 选取接受治疗的92例难治性狼疮性肾炎患者为研究对象。", ["难治性狼疮性肾炎"]),
+    # two leading words in turn: 收治, then 的
+    ("干细胞移植的远期预后\n\n方法 选取我院收治的难治性类风湿关节炎患者80例。", ["难治性类风湿关节炎"]),
     ("骨髓间充质干细胞移植对失代偿期肝硬化患者肝功能的影响", ["失代偿期肝硬化"]),
     ("Stem cells for patients with refractory polymyositis/dermatomyositis", ["polymyositis", "dermatomyositis"]),
     ("Cell therapy in knee osteoarthritis: a randomized trial", ["knee osteoarthritis"]),
