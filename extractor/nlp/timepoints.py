@@ -24,9 +24,10 @@ from extractor.nlp.patterns import (
     UNIT_DAYS,
 )
 
-#: Words before a time phrase that make it a duration or an age, not a timepoint: "for 4 weeks", "aged 18 years".
+#: Words before a time phrase that make it a duration or an age, not a timepoint: "for 4 weeks", "aged 18 years";
+#: a slash makes it a unit's denominator: "g/24 h".
 NOT_TIMEPOINT_BEFORE = re.compile(
-    r"(?:\b(?:age|duration|history)\b[^.;,]{0,30}\b(?:was|were|of|is)(?:\s+about)?|\bfor|\bevery|\bper|\bover|\beach|\bduring|\baged?|\bmedian|\bmean|\bup to|\bwithin|\blasting|\bx|×|\bthan)\s+(?:the\s+)?(?:first\s+|last\s+|next\s+|additional\s+|a total of\s+)?$",
+    r"/\s?$|(?:\b(?:age|duration|history)\b[^.;,]{0,30}\b(?:was|were|of|is)(?:\s+about)?|\bfor|\bevery|\bper|\bover|\beach|\bduring|\baged?|\bmedian|\bmean|\bup to|\bwithin|\blasting|\bx|×|\bthan)\s+(?:the\s+)?(?:first\s+|last\s+|next\s+|additional\s+|a total of\s+)?$",
     re.IGNORECASE,
 )
 #: Words after a time phrase that make it a duration or an age: "4 weeks apart", "18 years old", "6 months of age".

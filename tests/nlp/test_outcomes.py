@@ -373,3 +373,16 @@ def test_a_follow_up_opener_dates_the_following_sentences() -> None:
 ])
 def test_measure_named_inside_a_bracket(text: str, expected: list[str]) -> None:
     assert [o["measure"] for o in extract_text(text).outcomes] == expected
+
+
+@pytest.mark.parametrize("text, unit, days", [
+    ("ESR was 22.4 ± 8.6 mm/h after MSC infusion.", "mm/h", None),
+    ("Proteinuria was 2.1 ± 0.8 g/24 h after MSC infusion.", "g/24h", None),  # "24 h" is the unit's, not a time
+    ("The insulin dose was 0.48 ± 0.16 IU/kg/day at 1 year.", "IU/kg/day", 365),
+    ("Peak VO2 rose by 0.24 ± 0.1 L/min at 12 weeks.", "L/min", 84),
+    ("Albumin was 35.6 ± 4.2 g/L at 6 months.", "g/L", 180),
+])
+def test_units_with_a_time_denominator(text: str, unit: str, days: int | None) -> None:
+    (outcome,) = extract_text(text).outcomes
+    assert outcome["unit"] == unit
+    assert outcome["values"][0]["days"] == days
