@@ -77,10 +77,14 @@ VALUE_PAREN_INTERVAL = re.compile(
 # --- percentages and proportions ---------------------------------------------
 
 #: A percentage: "77.4%", "92.9 %", "(83%)".
-PERCENT = re.compile(rf"(?<![\w.])(?P<value>{NUMBER}){SPACE}?%")
+#: Not right after a letter, digit or underscore; a Chinese character may come before: "有效率为87.5%".
+#: (``\w`` is Unicode: it holds every Chinese character, and Chinese writes numbers against its words.)
+AFTER_NON_WORD = r"(?<![^\W\u3400-\u4dbf\u4e00-\u9fff])"
+#: A percentage: "35.5%", "12 %", "为87.5%".
+PERCENT = re.compile(rf"{AFTER_NON_WORD}(?<!\.)(?P<value>{NUMBER}){SPACE}?%")
 #: The members before the one percentage of a list that gives the sign once (`48, 71, and 63%`), matched on
 #: the text just before that percentage: "48, 71, and ", "21.5 and ".
-PERCENT_LIST_HEAD = re.compile(rf"(?:(?<![\w.])[-−]?\d+(?:\.\d+)?{SPACE}*(?:,|,?\s+and|,?\s+or){SPACE}*)+$")
+PERCENT_LIST_HEAD = re.compile(rf"(?:{AFTER_NON_WORD}(?<!\.)[-−]?\d+(?:\.\d+)?{SPACE}*(?:,|,?\s+and|,?\s+or){SPACE}*)+$")
 #: `n/N (x%)` or `x% (n/N)`: "94% (82/87)", "13/14 (92.9%)".
 FRACTION = re.compile(r"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?!\s?(?:m|k|d|h|L|µ|u|y))")
 #: A number of people with an event (digits): "4 of 9 patients", "in 2 patients".

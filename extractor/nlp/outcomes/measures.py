@@ -119,10 +119,11 @@ CJK_VERB = re.compile(r"由|从|为|是|降至|升至|下降|升高|降低|增�
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 #: Chinese words before a measure that are not part of it, stripped one after another: a section heading
-#: ("结果"), a time ("治疗后", "移植前"; the amount of "治疗6个月后" is removed as a timepoint first), an arm
-#: or the people ("观察组", "两组", "患者") and their particle ("的").
+#: ("结果"), a time ("治疗后", "移植前"; the amount of "治疗6个月后" is removed as a timepoint first), a
+#: comparison ("高于", higher than), an arm or the people ("观察组", "两组", "患者") and their particle ("的").
 CJK_MEASURE_LEAD = re.compile(
     r"^(?:[\s:：,，]+|(?:目的|方法|结果|结论)|(?:治疗|移植|输注|注射|干预|随访|术)?[后前](?:[,，、])?|"
+    r"(?:明显|显著)?(?:高于|低于|优于|劣于|多于|少于|大于|小于)|"
     rf"(?:{CJK_ARM}|两组|各组|所有患者|患者)(?:的)?)"
 )
 
