@@ -389,3 +389,18 @@ def test_units_with_a_time_denominator(text: str, unit: str, days: int | None) -
     (outcome,) = extract_text(text).outcomes
     assert outcome["unit"] == unit
     assert outcome["values"][0]["days"] == days
+
+
+def test_versus_closed_by_respectively_compares_groups_not_times() -> None:
+    text = "One-year overall survival was 58% (95% CI, 41%-75%) versus 32% (95% CI, 14%-50%), respectively."
+    (outcome,) = extract_text(text).outcomes
+    assert [(v["value"], v["timepoint"]) for v in outcome["values"]] == [(58, "1 year"), (32, "1 year")]
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("At 6 months HbA1c was 6.8 ± 0.5 in the MSC group.", "HbA1c"),
+    ("After 12 weeks the CDAI was 224 ± 92 in the MSC group.", "CDAI"),
+    ("The differences in baseline characteristics were 2.1 ± 0.4 points.", "differences in characteristics"),
+])
+def test_preposition_of_a_timepoint_leaves_the_measure(text: str, measure: str) -> None:
+    assert [o["measure"] for o in extract_text(text).outcomes] == [measure]

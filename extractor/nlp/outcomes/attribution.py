@@ -159,7 +159,9 @@ def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
         elif i > 0 and VERSUS.match(gap):
             in_from_list = False
             clause = text[clause_start_of(text, start, mention.start) : mention.end]
-            reference = not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None
+            # "58% versus 32%, respectively" compares the groups named before, not a time with baseline
+            reference = (not GROUP_WORD.search(clause) and mentions[i - 1].timepoint is not None
+                         and not RESPECTIVELY_AFTER.match(text, mention.end))
         else:
             in_from_list = False
         if reference:
@@ -219,6 +221,9 @@ GROUP_PHRASE = re.compile(
 ARM_WORD = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.IGNORECASE)
 #: Labels that name the whole sample, not an arm: "entire cohort", "whole group", "overall cohort".
 WHOLE_SAMPLE = re.compile(r"(?:entire|whole|overall|total|study|full|same|each|every|all)\b", re.IGNORECASE)
+#: "respectively" closing the comparison a value ends: "32% (95% CI, 14%-50%), respectively".
+RESPECTIVELY_AFTER = re.compile(r"[^.;]{0,60}?\brespectively\b")
+
 #: Words comparing two values, so that one arm named before both does not label both: "68 vs 120", "compared with".
 COMPARISON = re.compile(r"\bvs\b|\bversus\b|\bcompared\s+(?:with|to)\b|\bthan\b", re.IGNORECASE)
 

@@ -263,11 +263,18 @@ def _open_bracket_measure(segment: str, after: str) -> str | None:
     return measure
 
 
+#: A preposition ending the text before a timepoint: "At " of "At 6 months HbA1c".
+TIME_PREPOSITION_END = re.compile(r"\b(?:at|after|by|during|on|in|within|over|until)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _clean_measure(phrase: str) -> str | None:
     phrase = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", phrase)  # parentheticals: definitions, counts, p-values
     phrase = MEASURE_TIME_LIST.sub(" ", phrase)  # "at 3 and 6 months"
     for tp in reversed(find_timepoints(phrase)):
-        phrase = phrase[: tp.start] + phrase[tp.end :]
+        head = phrase[: tp.start]
+        if tp.label != "baseline" and "-" not in phrase[tp.start : tp.end]:  # not "in the 10-year risk"
+            head = TIME_PREPOSITION_END.sub("", head)  # "At 6 months HbA1c": the preposition goes too
+        phrase = head + phrase[tp.end :]
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
     phrase = MEASURE_MODIFIER.sub("", phrase)
     if CJK_CHAR.search(phrase):
