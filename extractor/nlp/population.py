@@ -713,6 +713,10 @@ def _sample_size(grammar: Grammar, ctx: _Context, arms: list[ArmCount], *, revie
     counts = [c if not any(a.start <= c.start < a.end for a in arms) else Count(c.value, c.start, c.end, WEAK, c.rule)
               for c in _candidates(grammar, ctx)]
     if len(arms) >= 2:
+        # people treated, counted after the arms were stated, are a subgroup or an outcome ("7 patients on A
+        # and 3 on B relapsed"); a count with an enrolment or total cue still states the sample
+        counts = [Count(c.value, c.start, c.end, WEAK, c.rule) if c.tier == TREAT and c.start >= arms[-1].end else c
+                  for c in counts]
         counts.append(_arm_sum(ctx, arms))
     if review:
         counts = [c for c in counts if c.tier == TOTAL]
@@ -780,9 +784,11 @@ def _find_arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
             continue  # "14 in the control group (25%) developed X": an outcome count, not the arm's size
         if value is not None and label and _arm_match(grammar, ctx, m.start()) is not None:
             found.append(ArmCount(label, value, m.start(), m.end(), "count_in_group"))
-    for m in ARM_TO_LABEL.finditer(ctx.text):
+    for m in _anchored(ARM_TO_LABEL, ctx):
         label = _clean_label(m.group("label"))
-        n = int(m.group("n"))
+        n = parse_number(m.group("n"))
+        if n is None:
+            continue
         if _year_like(n) and YEAR_BEFORE.search(ctx.left(m.start(), window=24)):
             continue  # "from 2006 to 2008": a span of years
         if label and not DOSE_OR_TIME_LABEL.match(label):
@@ -798,12 +804,15 @@ def _find_arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 
 #: "41 to GA", "29 (51.8%) were randomized to PICC", "27 received T-FEC", "30 patients receiving UC-MSC
-#: transfusion", "25 were treated with laser": an arm's size before its label.
+#: transfusion", "25 were treated with laser", "Thirty-one patients received MSCs in addition to ...": an arm's
+#: size before its label (matched at each count).
 ARM_TO_LABEL = re.compile(
-    r"(?P<n>\d(?<![\d.,]\d)\d{0,4})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
+    rf"(?P<n>{COUNT_PATTERN})\s+(?:\(\d+(?:\.\d+)?\s?%\)\s+)?(?:patients\s+|women\s+|men\s+|participants\s+)?"
     r"(?:(?:were\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to|to|received|receiving|(?:were\s+)?treated\s+with)\s+"
     r"(?:the\s+|receive\s+)?"
-    r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)(?=\s*(?:[,;)\]]|\band\b|\.(?:\s|$)|$))"
+    r"(?P<label>[A-Za-z][\w\-+/]*(?:\s+(?!and\b|or\b|with\b|for\b)[\w\-+/]+){0,4}?)"
+    r"(?=\s*(?:[,;()\]]|\band\b|\bin\s+addition\s+to\b|\.(?:\s|$)|$))",
+    re.IGNORECASE,
 )
 #: A group named as the subject of its size, read before the count: "cohort 1 enrolled 66 (patients)",
 #: "the control group included 30 (patients)", "Group A consisted of 20 (children)".
@@ -813,9 +822,12 @@ GROUP_SUBJECT_BEFORE = re.compile(
     r"was\s+composed\s+of|had)\s+$",
     re.IGNORECASE,
 )
-#: Labels that are a dose, time, date or number rather than an arm: "to 12 months", "to 4 weeks", "to August 2007".
+#: Labels that are a dose, time, date or number rather than an arm: "to 12 months", "to 4 weeks", "to August 2007",
+#: "received two doses", "received three"; or what each participant had: "received their allocated treatment".
 DOSE_OR_TIME_LABEL = re.compile(
-    r"\d|(?:day|week|month|year)s?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE
+    rf"\d|(?:day|week|month|year)s?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d|"
+    rf"(?:{NUMBER_WORDS_PATTERN}|single|double|their|his|her|its|all|both|each|either)(?:\s|$)",
+    re.IGNORECASE,
 )
 
 

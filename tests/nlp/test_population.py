@@ -93,6 +93,9 @@ SAMPLE_SIZE_CASES = [
     ("We recruited 75 adults aged 18 to 45 years.", 75),
     # arms named as subjects add up to the sample
     ("Cohort A enrolled 24 adult patients and cohort B enrolled 31 paediatric patients.", 55),
+    # counts of treated people after the arms are subgroups or outcomes: the arms' sum is the sample
+    ("Ninety-seven patients received drug A and 110 patients received drug B. Relapse occurred in 7 patients "
+     "on drug A and 3 patients on drug B.", 207),
     # reviews take only a pooled total, and abstain otherwise
     ("A systematic review and meta-analysis. Eight randomized controlled trials were included.", None),
     ("Meta-analysis of cell therapy. A total of 612 patients from 9 trials were included.", 612),
@@ -143,6 +146,13 @@ ARM_CASES = [
     ("将60例患者随机分为治疗组和对照组，每组30例。", [("治疗组", 30), ("对照组", 30)]),
     ("将80例患者随机分为观察组和对照组各40例。", [("观察组", 40), ("对照组", 40)]),
     ("方法 将60例患者随机分为研究组与对照组，各30例。", [("研究组", 30), ("对照组", 30)]),
+    # an arm's size in words, its label ended by "in addition to" or a bracket
+    ("Thirty-one patients received MSCs (median dose 1.5 × 10^6 cells/kg) in addition to second-line therapy, "
+     "and 25 patients received second-line therapy alone.", [("MSCs", 31), ("second-line therapy alone", 25)]),
+    # numbers of doses and what each had are not arms
+    ("Nineteen patients received one dose, 19 patients received two doses and 2 received three.", []),
+    ("Of these, 228 received their allocated treatment (115 received MSCs plus chemotherapy and 113 received "
+     "chemotherapy alone).", [("MSCs plus chemotherapy", 115), ("chemotherapy alone", 113)]),
     # a time is not an arm, nor is a span of dates
     ("Between May 2006 to August 2007 and 2008 to October 2009, 84 patients were randomized to two arms.", []),
     # a time is not an arm
