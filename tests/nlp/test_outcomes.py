@@ -281,6 +281,12 @@ def test_demographic_shares_are_not_outcomes() -> None:
     assert [o["measure"] for o in outcomes] == ["HbA1c"]
 
 
+def test_second_count_of_people_names_its_own_measure() -> None:
+    text = "Clinical response was seen in 8 of 15 patients (53%) at week 6, and 3 patients (20%) achieved remission."
+    assert [(o["measure"], o["values"][0]["value"]) for o in extract_text(text).outcomes] == [
+        ("Clinical response", 53), ("remission", 20)]
+
+
 def test_measure_named_after_a_count_of_people() -> None:
     text = "Eleven out of 12 patients [92%] treated with MSCs were free of relapse at 1 year."
     (outcome,) = extract_text(text).outcomes

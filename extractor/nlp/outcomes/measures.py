@@ -80,7 +80,8 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     runs: list[tuple[int, list[Mention]]] = []
     for i, mention in enumerate(mentions):
         clause_start = clause_start_of(text, start, mention.start)
-        if runs and runs[-1][0] == clause_start and not _new_subject(text[mentions[i - 1].end : mention.start]):
+        gap = text[mentions[i - 1].end : mention.start] if i else ""
+        if runs and runs[-1][0] == clause_start and not _new_subject(gap) and not _people_then_measure(gap, text, mention):
             runs[-1][1].append(mention)
         else:
             anchor = clause_start if not runs or runs[-1][0] != clause_start else mentions[i - 1].end
@@ -150,6 +151,11 @@ MEASURE_AFTER = re.compile(
     r"(?:a\s+|an\s+)?(?P<measure>[A-Za-z][\w\-' ]{2,60}?)(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
     re.IGNORECASE,
 )
+
+
+def _people_then_measure(gap: str, text: str, mention: Mention) -> bool:
+    """"..., and 3 patients (20%) achieved remission": counted people whose measure follows the value."""
+    return bool(COUNTED_PEOPLE_END.search(gap)) and MEASURE_AFTER.match(text, mention.end) is not None
 
 
 def _measure_after(text: str, position: int) -> str | None:
