@@ -410,3 +410,20 @@ def test_versus_closed_by_respectively_compares_groups_not_times() -> None:
 ])
 def test_preposition_of_a_timepoint_leaves_the_measure(text: str, measure: str) -> None:
     assert [o["measure"] for o in extract_text(text).outcomes] == [measure]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Five of the 7 patients (71.4%) survived to hospital discharge.", [("survived to hospital discharge", 71.4)]),
+    ("Overall, 8 (40%) and 6 (30%) patients had complete remission.",
+     [("complete remission", 40), ("complete remission", 30)]),
+    # each count says what its own people did
+    ("Overall, 280 (61%) tumor samples were ER positive and 176 (38%) were ER negative.",
+     [("ER positive", 61), ("ER negative", 38)]),
+    # people described by a verb of their own name no measure: they are not given the last one
+    ("Of the 234 patients (90%) who received one dose, 196 (84%) received 6 months of treatment, and 41 (18%) "
+     "discontinued treatment due to cardiac events.", [("discontinued treatment due to cardiac events", 18)]),
+    ("Total bilirubin [median (IQR)] fell from 68 (45-102) to 39 (28-61) μmol/L.",
+     [("Total bilirubin", 68), ("Total bilirubin", 39)]),
+])
+def test_measure_of_counted_people(text: str, expected: list[tuple]) -> None:
+    assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

@@ -89,7 +89,13 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     for anchor, run in runs:
         phrase = _measure_phrase(text, anchor, run[0].start)
         if phrase is None or POPULATION_PHRASE.fullmatch(phrase):
-            phrase = _measure_after(text, run[-1].end) or phrase
+            after = _measure_after(text, run[-1].end)
+            if after:  # "8 (40%) and 6 (30%) had remission"; not "234 (90%) who received ..., 41 (18%) died"
+                own = [m for m in run if m is not run[-1] and CLAUSE_VERB.search(text, m.end, run[-1].start)]
+                for mention in own:  # "280 (61%) were ER positive and 176 (38%) were ER negative"
+                    mention.measure = _measure_after(text, mention.end)
+                run = [m for m in run if all(m is not o for o in own)]
+            phrase = after or phrase
         if phrase is None and current is None:
             phrase = _measure_phrase(text, start, run[0].start)
         if phrase is None:
@@ -144,12 +150,24 @@ POPULATION_PHRASE = re.compile(
     re.IGNORECASE,
 )
 
-#: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing".
+#: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing"; or what they did,
+#: the verb included: "(71.4%) survived to hospital discharge", "(12%) relapsed".
 MEASURE_AFTER = re.compile(
-    r"[\s)\]]*(?:of\s+(?:the\s+)?(?:patients|subjects|participants)\s+)?"
-    r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+"
-    r"(?:a\s+|an\s+)?(?P<measure>[A-Za-z][\w\-' ]{2,60}?)(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
+    r"[\s)\]]*(?:(?:of\s+(?:the\s+)?)?(?:patients|subjects|participants|(?:tumou?r\s+)?samples|cases)\s+)?"
+    r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?"
+    r"(?:(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+(?:a\s+|an\s+)?"
+    r"(?P<measure>[A-Za-z][\w\-' ]{2,60}?)|"
+    r"(?P<event>(?:survived|died|relapsed|responded|recovered|required|needed|underwent|discontinued|withdrew|"
+    r"completed)\b(?:[\w\-' ]{0,60}?)))"
+    r"(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
     re.IGNORECASE,
+)
+
+
+#: A verb between two counts of people: each says what its own people did.
+CLAUSE_VERB = re.compile(
+    r"\b(?:received|receiving|who|underwent|had|has|have|were|was|achieved|showed|developed|experienced|reached|"
+    r"died|survived|relapsed|responded|recovered|required|needed|completed|discontinued|withdrew)\b"
 )
 
 
@@ -161,7 +179,7 @@ def _people_then_measure(gap: str, text: str, mention: Mention) -> bool:
 def _measure_after(text: str, position: int) -> str | None:
     """The measure named after a count of people: "10 of 12 patients (83%) had complete healing"."""
     match = MEASURE_AFTER.match(text, position)
-    return _clean_measure(match.group("measure")) if match else None
+    return _clean_measure(match.group("measure") or match.group("event")) if match else None
 
 
 def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abbreviation]) -> list[str]:
@@ -273,8 +291,13 @@ def _open_bracket_measure(segment: str, after: str) -> str | None:
 TIME_PREPOSITION_END = re.compile(r"\b(?:at|after|by|during|on|in|within|over|until)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+#: A bracketed aside with no bracket inside; removed until none is left, so nested ones go too.
+PARENTHETICAL = re.compile(r"[(\[][^()\[\]]*[)\]]")
+
+
 def _clean_measure(phrase: str) -> str | None:
-    phrase = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", phrase)  # parentheticals: definitions, counts, p-values
+    while (bare := PARENTHETICAL.sub(" ", phrase)) != phrase:  # definitions, counts, p-values; "[median (IQR)]"
+        phrase = bare
     phrase = MEASURE_TIME_LIST.sub(" ", phrase)  # "at 3 and 6 months"
     for tp in reversed(find_timepoints(phrase)):
         head = phrase[: tp.start]
