@@ -34,6 +34,11 @@ NOT_TIMEPOINT_BEFORE = re.compile(
 NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|duration|earlier|prior|ago|course|regimen|period)\b", re.IGNORECASE)
 
 
+#: A short duration joined to the next word by a hyphen, naming a measure ("24-hour urine protein",
+#: "6-minute walk"), unlike "6-month follow-up"; with ``NOUN_AFTER``, the word that follows it.
+MEASURE_COMPOUND = re.compile(r"\d+-(?:hours?|hrs?|h|minutes?|mins?|seconds?|s)", re.IGNORECASE)
+NOUN_AFTER = re.compile(r"\s+(?!(?:after|post|following|later|from|before|of|in|at|and|or)\b)[A-Za-z]")
+
 #: Cheap gates, matched on lower-cased text: a time unit ("hour", "hrs", "wk", "24h", "3个月") or a
 #: baseline word ("before", "pre", "at entry", "基线") must be present before the patterns run.
 #: Each alternative opens with a literal character (a word boundary is checked behind it), so
@@ -106,6 +111,8 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
     def keep(match: re.Match) -> bool:
         before = text[max(0, match.start() - 30) : match.start()]
         after = text[match.end() : match.end() + 12]
+        if MEASURE_COMPOUND.fullmatch(match.group(0)) and NOUN_AFTER.match(after):
+            return False  # "24-hour proteinuria", "6-minute walk distance": part of the measure's name
         return not NOT_TIMEPOINT_BEFORE.search(before) and not NOT_TIMEPOINT_AFTER.match(after)
 
     for match in TIMEPOINT_LIST.finditer(text, start, end) if has_unit else ():

@@ -427,3 +427,19 @@ def test_preposition_of_a_timepoint_leaves_the_measure(text: str, measure: str) 
 ])
 def test_measure_of_counted_people(text: str, expected: list[tuple]) -> None:
     assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the treatment as subject: the measure is the verb's object; a difference in the bracket is a change
+    ("Compared with controls, MSC therapy reduced SLEDAI scores (mean difference −3.42, 95% CI −4.87 to −1.97).",
+     [("SLEDAI scores", "change", None)]),
+    ("Treatment with UC-MSCs improved the 6-minute walk distance from 320 ± 60 m to 410 ± 70 m.",
+     [("6-minute walk distance", "level", 0), ("6-minute walk distance", "level", None)]),
+    # "24-hour" names the measure; it is not when the value was taken
+    ("Proteinuria fell (mean difference −0.76 g, 95% CI −1.12 to −0.40) in 24-hour urine collections.",
+     [("Proteinuria", "change", None)]),
+    ("The 24-hour proteinuria was 1.2 ± 0.4 g at 6 months.", [("24-hour proteinuria", "level", 180)]),
+])
+def test_measure_and_kind_around_the_treatment(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["kind"], v["days"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected

@@ -114,8 +114,9 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
         if mention.measure:
             mention.measure, expanded_aliases = _expand(mention.measure, abbreviations)
             mention.aliases = list(dict.fromkeys([*expanded_aliases, *mention.aliases]))
-        if CHANGE_CUE.search(mention.measure or "") and mention.statistic != "percent":
-            mention.kind = "change"
+        if mention.statistic != "percent" and (CHANGE_CUE.search(mention.measure or "")
+                                               or CHANGE_CUE.search(_open_bracket_lead(text, start, mention.start))):
+            mention.kind = "change"  # "SLEDAI scores (mean difference −3.42, ...)" too
     return current
 
 
@@ -171,6 +172,13 @@ CLAUSE_VERB = re.compile(
 )
 
 
+def _open_bracket_lead(text: str, start: int, position: int) -> str:
+    """The words between an unclosed bracket and ``position``: "mean difference " of "(mean difference −3.42"."""
+    lead = text[max(start, position - 40) : position]
+    opened = max(lead.rfind("("), lead.rfind("["))
+    return lead[opened + 1 :] if opened > max(lead.rfind(")"), lead.rfind("]")) else ""
+
+
 def _people_then_measure(gap: str, text: str, mention: Mention) -> bool:
     """"..., and 3 patients (20%) achieved remission": counted people whose measure follows the value."""
     return bool(COUNTED_PEOPLE_END.search(gap)) and MEASURE_AFTER.match(text, mention.end) is not None
@@ -214,6 +222,16 @@ def _new_subject(gap: str) -> bool:
     return bool(match) and not WEAK_WORDS.fullmatch(match.group("subject").strip())
 
 
+#: A subject that is the treatment: "MSC therapy", "Treatment with UC-MSCs", "the infusion of cells".
+TREATMENT_SUBJECT = re.compile(
+    r"\b(?:therapy|treatment|transplantation|infusion|injection|administration|intervention|MSCs?|cells|"
+    r"supplementation|vaccination|exercise|training|program(?:me)?)(?:\s+(?:with|of)\s+.*)?$",
+    re.IGNORECASE,
+)
+#: Verbs whose object is the measure when the treatment is their subject: "MSC therapy reduced SLEDAI scores".
+TRANSITIVE_VERB = re.compile(r"reduced|increased|decreased|improved|lowered|raised|elevated", re.IGNORECASE)
+
+
 def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
@@ -236,6 +254,9 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
         return None  # "Thirteen out of 15 patients [87%] ...": the measure follows the value
     subject = _clean_measure(segment[: verbs[0].start()])
     predicate = segment[verbs[-1].end() :]
+    if subject is not None and TREATMENT_SUBJECT.search(subject) and TRANSITIVE_VERB.fullmatch(verbs[0].group(0)):
+        treated = re.split(r"\s(?:from|by|to)\s", segment[verbs[0].end() :], maxsplit=1)[0]
+        return _clean_measure(treated) or subject
     if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
         return _clean_measure(predicate) or subject
     return subject
@@ -319,7 +340,7 @@ def _clean_measure(phrase: str) -> str | None:
         if stripped == phrase:
             break
         phrase = stripped
-    phrase = re.sub(r"\s*[(\[]\s*$|^\s*[)\]]\s*", "", phrase).strip(" ,;:-")
+    phrase = re.sub(r"\s*[(\[][^()\[\]]*$|^\s*[)\]]\s*", "", phrase).strip(" ,;:-")  # "scores (mean difference"
     words = phrase.split()
     if not words or not re.search(r"[A-Za-z\u4e00-\u9fff]", phrase):
         return None
