@@ -458,11 +458,26 @@ def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
     return right
 
 
+#: Studies pooling the count that follows: "Ten RCTs with 480 patients", "12 studies involving 612 participants",
+#: "15 trials (n = 734".
+POOLED_BEFORE = re.compile(
+    r"\b(?:trials|studies|RCTs|articles|reports|publications)\s*(?:[(,]\s*)?"
+    r"(?:with|involving|including|enrolling|comprising|totall?ing|of|n\s*=)\s*(?:a\s+total\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+#: Studies before an "n =" that pools them: "15 trials (n = 734)".
+POOLED_N_BEFORE = re.compile(r"\b(?:trials|studies|RCTs|articles|reports|publications)\s*[(,]\s*$", re.IGNORECASE)
+
+
 def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str = "") -> int | None:
     """Tier of a participant count at ``text[start:end]`` (its noun included); None rejects it."""
     left = ctx.left(start)
     if inner and SCREENED_INNER.search(inner):
         return None
+    if POOLED_BEFORE.search(left):
+        return TOTAL  # "Ten RCTs with 480 patients": a review's pooled total
     denominator = bool(NUMERATOR_BEFORE.search(left))
     if not denominator and (grammar.active_before.search(left) or HEADING_BEFORE.search(left)):
         return TOTAL if re.search(r"total\s+of\s+$", left, re.IGNORECASE) else ENROL
@@ -582,6 +597,9 @@ def _hyphen_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
 def _n_equals_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """"Women at risk (N = 64) were recruited": an n that counts participants rather than one group."""
     for m in ctx.n_equals:
+        if POOLED_N_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start("sym")):  # "15 trials (n = 734)"
+            yield Count(parse_number(m.group("n")) or 0, m.start("n"), m.end("n"), TOTAL, "n_equals_pooled")
+            continue
         if not _is_whole_sample_n(grammar, ctx, m):
             continue
         tier = _tier(grammar, ctx, m.start(), m.end())

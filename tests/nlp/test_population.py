@@ -99,6 +99,9 @@ SAMPLE_SIZE_CASES = [
     # reviews take only a pooled total, and abstain otherwise
     ("A systematic review and meta-analysis. Eight randomized controlled trials were included.", None),
     ("Meta-analysis of cell therapy. A total of 612 patients from 9 trials were included.", 612),
+    ("A systematic review and meta-analysis. Ten RCTs with 480 patients were included.", 480),
+    ("Meta-analysis of MSC therapy. Twelve studies involving 612 participants were included.", 612),
+    ("Meta-analysis. A total of 15 trials (n = 734) met the inclusion criteria.", 734),
     # nothing to count: abstain
     ("Cell therapy is a promising option for liver disease.", None),
     # known misses
