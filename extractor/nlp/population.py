@@ -178,7 +178,7 @@ GROUP_WORD = re.compile(
 )
 #: Allocation words that make a list of group counts a set of arms.
 ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|groups?|arms?|cohorts?|received?|receiving|"
+    r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|groups?|arms?|cohorts?|received?|receiving|doses|"
     r"placebo|versus|vs\.?)\b|组",
     re.IGNORECASE,
 )
@@ -856,6 +856,9 @@ def _clean_label(label: str) -> str:
         "", label.strip(), flags=re.IGNORECASE,
     )
     label = label.strip(" .,;:)([]")
+    dose = LISTED_DOSE_END.search(label)
+    if dose and (dose.start() == 0 or not re.search(r"[A-Za-z]{2}", label[dose.end() :])):
+        return dose.group(0)  # a dose cohort: "at doses of 1 × 10^7 (n = 5)"
     if "=" in label or not re.search(r"[A-Za-z]{2}|[\u4e00-\u9fff]", label):
         return ""  # "P = 0.005" is a statistic, not a group
     return label if len(label) <= 60 else ""
@@ -892,10 +895,11 @@ def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 
 
 def _arms_each_group(ctx: _Context) -> list[ArmCount]:
-    """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list."""
+    """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list;
+    "2.5 × 10^7, 5 × 10^7, or 1 × 10^8 cells ..., three patients in each cluster": one arm per dose."""
     each = EACH_GROUP_N.search(ctx.text) or EACH_GROUP_N_CJK.search(ctx.text)
     if each is None:
-        return []
+        return _arms_each_dose(ctx)
     start, _ = ctx.sentence_bounds(each.start())
     listed = (GROUP_LIST.search(ctx.text, max(0, start - 300), each.start())
               or GROUP_LIST_CJK.search(ctx.text, max(0, start - 300), each.start()))
@@ -904,6 +908,32 @@ def _arms_each_group(ctx: _Context) -> list[ArmCount]:
         return []
     labels = [listed.group("first").strip(), listed.group("second").strip()]
     return [ArmCount(label, value, each.start(), each.end(), "each_group") for label in labels]
+
+
+#: Equal dose cohorts: "three patients in each cluster", "3 subjects per dose level", "n = 5 per cohort".
+EACH_COHORT_N = re.compile(
+    rf"(?P<n>{COUNT_PATTERN})\s+(?:patients|subjects|participants)\s+(?:in|per)\s+(?:each\s+)?"
+    r"(?:cohort|cluster|dose(?:\s+(?:level|group|cohort))?|group|arm)\b",
+    re.IGNORECASE,
+)
+#: A cell dose in a list of doses: "2.5 × 10^7", "1 x 10(8)", "5×10^6".
+LISTED_DOSE = re.compile(r"\d+(?:\.\d+)?\s*[×x]\s*10\s*(?:\^\s*\d+|\(\d+\)|\d)")
+#: A dose ending a group label, "cells" included: "at doses of 1 × 10^7", "3 × 10^7 cells".
+LISTED_DOSE_END = re.compile(rf"{LISTED_DOSE.pattern}(?:\s*cells)?$")
+
+
+def _arms_each_dose(ctx: _Context) -> list[ArmCount]:
+    """One arm per dose when a sentence lists the doses and the people in each: "received 2.5 × 10^7, 5 × 10^7,
+    or 1 × 10^8 cells ..., three patients in each cluster"."""
+    each = EACH_COHORT_N.search(ctx.text)
+    if each is None or (value := parse_number(each.group("n"))) is None:
+        return []
+    start, _ = ctx.sentence_bounds(each.start())
+    doses = list(LISTED_DOSE.finditer(ctx.text, start, each.start()))
+    if len(doses) < 2:
+        return []
+    cells = " cells" if re.match(r"\s*cells\b", ctx.text[doses[-1].end() :]) else ""
+    return [ArmCount(re.sub(r"\s+", " ", d.group(0)) + cells, value, d.start(), each.end(), "each_dose") for d in doses]
 
 
 def _sentence_index(ctx: _Context, position: int) -> int:

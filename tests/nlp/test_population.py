@@ -152,6 +152,11 @@ ARM_CASES = [
     # an arm's size in words, its label ended by "in addition to" or a bracket
     ("Thirty-one patients received MSCs (median dose 1.5 × 10^6 cells/kg) in addition to second-line therapy, "
      "and 25 patients received second-line therapy alone.", [("MSCs", 31), ("second-line therapy alone", 25)]),
+    # dose cohorts: one arm per listed dose
+    ("Patients received a single infusion of 2.5 × 10^7, 5 × 10^7, or 1 × 10^8 cells of MSCs, three patients in "
+     "each cluster.", [("2.5 × 10^7 cells", 3), ("5 × 10^7 cells", 3), ("1 × 10^8 cells", 3)]),
+    ("Patients were treated with MSCs around the fistula at doses of 1 × 10^7 (n=5), 3 × 10^7 (n=5) or "
+     "9 × 10^7 (n=5).", [("1 × 10^7", 5), ("3 × 10^7", 5), ("9 × 10^7", 5)]),
     # numbers of doses and what each had are not arms
     ("Nineteen patients received one dose, 19 patients received two doses and 2 received three.", []),
     ("Of these, 228 received their allocated treatment (115 received MSCs plus chemotherapy and 113 received "
