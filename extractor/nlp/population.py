@@ -613,6 +613,8 @@ def _is_whole_sample_n(grammar: Grammar, ctx: _Context, m: re.Match) -> bool:
     if m.group("sym") == "N":
         return True
     label = _phrase_before(ctx.left(m.start(), window=100))
+    if LISTED_DOSE_END.search(label.rstrip(" ,;:")):
+        return False  # "at doses of 1 × 10^7 (n=5)": a dose cohort
     if _label_has_count(grammar, label) or re.search(r"\b(?:among|amongst)\b", label, re.IGNORECASE):
         return False  # "in 235 women with X (n = 21)", "Among women with data (n = 329)": a subgroup
     participants = bool(grammar.participant.search(label)) or any(w in ctx.participant_abbrs for w in label.split())
