@@ -126,7 +126,7 @@ _NUM_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ORD_WORD = "|".join(ORDINAL_WORDS)
 #: `N unit` with digits or words, hyphenated or not: "1 month", "one week", "6-month", "24 hours", "3 month".
 TIMEPOINT_AMOUNT = re.compile(
-    rf"\b(?P<amount>\d+(?:\.\d+)?|{_NUM_WORD})(?:{SPACE}|-){{1,2}}{TIME_UNIT}\b", re.IGNORECASE
+    rf"{AFTER_NON_WORD}(?P<amount>\d+(?:\.\d+)?|{_NUM_WORD})(?:{SPACE}|-){{1,2}}{TIME_UNIT}(?![A-Za-z0-9_])", re.IGNORECASE
 )
 #: `unit N`: "week 2", "Week 24", "day 28", "month 1".
 TIMEPOINT_UNIT_FIRST = re.compile(rf"\b(?P<unit>week|wk|day|month|year|hour)s?{SPACE}?(?P<amount>\d+)\b(?!\s*(?:%|patients|cells))", re.IGNORECASE)

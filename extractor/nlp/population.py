@@ -643,7 +643,8 @@ DOSE_ONLY = re.compile(
 
 
 def _phrase_before(left: str) -> str:
-    """The noun phrase just before a parenthesis: after the last comma, "to", "or", "into".
+    """The noun phrase just before a parenthesis: after the last comma, bracket, "to", "or", "into"
+    ("an MSC group (n=28) and a control group" gives "and a control group").
 
     When the parenthesis holds more than the n ("MSCs (1 × 10^6 cells/kg, n = 61)"), the
     label is the phrase before the parenthesis, not the dose inside it.
@@ -652,7 +653,7 @@ def _phrase_before(left: str) -> str:
     inner = re.split(r"[,;]", left[bracket + 1 :].rstrip(" ,;"))[-1] if bracket > 0 else ""
     if bracket > 0 and ")" not in left[bracket:] and "]" not in left[bracket:] and DOSE_ONLY.fullmatch(inner):
         left = left[:bracket]
-    pieces = [p for p in re.split(r"[,;:(\[\]]|\b(?:to|into|or|versus|vs|either)\b", left) if p.strip()]
+    pieces = [p for p in re.split(r"[,;:()\[\]]|\b(?:to|into|or|versus|vs|either)\b", left) if p.strip()]
     return pieces[-1] if pieces else ""
 
 
@@ -861,6 +862,8 @@ def _clean_label(label: str) -> str:
     dose = LISTED_DOSE_END.search(label)
     if dose and (dose.start() == 0 or not re.search(r"[A-Za-z]{2}", label[dose.end() :])):
         return dose.group(0)  # a dose cohort: "at doses of 1 × 10^7 (n = 5)"
+    if re.search(r"(?:\b(?:and|or|was|were|is|of|with|range|to|vs|versus|than)\s+|-)\d+(?:\.\d+)?\s?%$", label):
+        return ""  # "... and 1.8% (n = 57)": the n of a percentage, not a group's size ("drug 0.25%" is a dose)
     if "=" in label or not re.search(r"[A-Za-z]{2}|[\u4e00-\u9fff]", label):
         return ""  # "P = 0.005" is a statistic, not a group
     return label if len(label) <= 60 else ""

@@ -39,13 +39,16 @@ NOT_TIMEPOINT_AFTER = re.compile(r"^\s*(?:old|of age|apart|interval|intervals|du
 MEASURE_COMPOUND = re.compile(r"\d+-(?:hours?|hrs?|h|minutes?|mins?|seconds?|s)", re.IGNORECASE)
 NOUN_AFTER = re.compile(r"\s+(?!(?:after|post|following|later|from|before|of|in|at|and|or)\b)[A-Za-z]")
 
+#: A Chinese word right after a time, other than the ones that make it a time ("后" after, "时" at, "内" within).
+CJK_NOUN_AFTER = re.compile(r"\s?(?![后前时内末起至])[\u4e00-\u9fff]")
+
 #: Cheap gates, matched on lower-cased text: a time unit ("hour", "hrs", "wk", "24h", "3个月") or a
 #: baseline word ("before", "pre", "at entry", "基线") must be present before the patterns run.
 #: Each alternative opens with a literal character (a word boundary is checked behind it), so
 #: ``re`` skips to candidate characters instead of trying every alternative at every position.
 TIME_WORD = re.compile(
     r"[hdwmy\d](?:(?<=h)(?:our|(?<=\bh)rs?\b)|(?<=d)ay|(?<=w)(?:eek|(?<=\bw)ks?\b)|(?<=m)(?:onth|(?<=\bm)os?\b)"
-    r"|(?<=y)(?:ear|(?<=\by)rs?\b)|(?<=\d)\s?(?:[hd]\b|个月|月|周|天|日|年|小时))"
+    r"|(?<=y)(?:ear|(?<=\by)rs?\b)|(?<=\d)\s?(?:[hd](?![A-Za-z0-9_])|个月|月|周|天|日|年|小时))"
 )
 BASELINE_WORD = re.compile(r"baseline|before|pre|a(?<=\ba)t\s+(?:entry|enrol|admission|inclusion)|基线|前")
 
@@ -113,6 +116,8 @@ def find_timepoints(text: str, start: int = 0, end: int | None = None) -> list[T
         after = text[match.end() : match.end() + 12]
         if MEASURE_COMPOUND.fullmatch(match.group(0)) and NOUN_AFTER.match(after):
             return False  # "24-hour proteinuria", "6-minute walk distance": part of the measure's name
+        if CJK_NOUN_AFTER.match(after):
+            return False  # "24 h尿蛋白" (24-hour urine protein); not "7 d后" (after 7 days)
         return not NOT_TIMEPOINT_BEFORE.search(before) and not NOT_TIMEPOINT_AFTER.match(after)
 
     for match in TIMEPOINT_LIST.finditer(text, start, end) if has_unit else ():

@@ -443,3 +443,19 @@ def test_measure_of_counted_people(text: str, expected: list[tuple]) -> None:
 def test_measure_and_kind_around_the_treatment(text: str, expected: list[tuple]) -> None:
     got = [(o["measure"], v["kind"], v["days"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a test statistic is not an outcome value
+    ("Mean healing time was shorter with MSCs [(42.3±9.6) d vs (61.7±12.4) d, t=6.42, P<0.001].", [42.3, 61.7]),
+    ("Mean scores were 4.2 vs 5.1 (F(1, 40) = 4.21, P = 0.03).", [4.2, 5.1]),
+    ("Mean scores were 4.2 vs 5.1 (χ2=5.38, d.f. = 1).", [4.2, 5.1]),
+])
+def test_test_statistics_are_not_values(text: str, expected: list[float]) -> None:
+    assert [v["value"] for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+def test_chinese_time_written_with_a_latin_unit() -> None:
+    text = "结果 治疗7 d后,研究组TNF-α为(38.25±6.41)pg/mL,低于对照组的(52.63±7.18)pg/mL。"
+    got = [(o["measure"], v["group"], v["days"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == [("TNF-α", "研究组", 7), ("TNF-α", "对照组", 7)]

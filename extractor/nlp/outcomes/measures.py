@@ -328,7 +328,7 @@ def _clean_measure(phrase: str) -> str | None:
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
     phrase = MEASURE_MODIFIER.sub("", phrase)
     if CJK_CHAR.search(phrase):
-        phrase = phrase.rsplit("，", 1)[-1].strip()
+        phrase = re.split(r"[，,]", phrase)[-1].strip()
         while (shorter := CJK_MEASURE_LEAD.sub("", phrase, count=1)) != phrase:
             phrase = shorter.strip()
     if "," in phrase:

@@ -373,6 +373,14 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
             yield _mention(match, statistic, "bare_mean_cue" if cue else "bare_versus")
 
 
+#: The name of a test statistic just before its value or its degrees of freedom: "t=", "F(1, 40) =", "χ2=",
+#: "chi-square:", "Z =", "df =".
+TEST_STATISTIC_BEFORE = re.compile(
+    r"(?:\b(?:t|F|Z|z|U|H|W|d\.?f\.?|chi-?square|x2|X2)|χ2|χ²)\s*(?:\(\d+(?:,\s*\d+)?\))?\s*[=:]\s*$"
+    r"|(?:\b(?:t|F|chi-?square|x2|X2)|χ2|χ²)\s*\(\s*(?:\d+\s*,\s*)?$"  # its degrees of freedom: "F(1, 40)"
+)
+
+
 def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
     after = text[match.end() : match.end() + 16]
     before = text[max(start, match.start() - 12) : match.start()]
@@ -380,6 +388,8 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
         return False
+    if TEST_STATISTIC_BEFORE.search(before):
+        return False  # "t=6.42", "χ2 = 5.38": a test statistic, not an outcome value
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
 
