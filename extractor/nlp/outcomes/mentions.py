@@ -376,8 +376,8 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
 #: The name of a test statistic just before its value or its degrees of freedom: "t=", "F(1, 40) =", "χ2=",
 #: "chi-square:", "Z =", "df =".
 TEST_STATISTIC_BEFORE = re.compile(
-    r"(?:\b(?:t|F|Z|z|U|H|W|d\.?f\.?|chi-?square|x2|X2)|χ2|χ²)\s*(?:\(\d+(?:,\s*\d+)?\))?\s*[=:]\s*$"
-    r"|(?:\b(?:t|F|chi-?square|x2|X2)|χ2|χ²)\s*\(\s*(?:\d+\s*,\s*)?$"  # its degrees of freedom: "F(1, 40)"
+    r"(?:\b(?:t|F|Z|z|U|H|W|d\.?f\.?|chi-?square|x2|X2)|χ2|χ²)\s*(?:\([\d.]+(?:,\s*[\d.]+)?\))?\s*[=:]\s*$"
+    r"|(?:\b(?:t|F|chi-?square|x2|X2)|χ2|χ²)\s*\(\s*(?:[\d.]+\s*,\s*)?$"  # its degrees of freedom: "F(1, 40)"
 )
 
 
