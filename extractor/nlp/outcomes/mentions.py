@@ -388,7 +388,7 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
         return False
-    if TEST_STATISTIC_BEFORE.search(before):
+    if TEST_STATISTIC_BEFORE.search(text, max(start, match.start() - 30), match.start()):
         return False  # "t=6.42", "χ2 = 5.38": a test statistic, not an outcome value
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
