@@ -930,7 +930,9 @@ LISTED_DOSE_END = re.compile(rf"{LISTED_DOSE.pattern}(?:\s*cells)?$")
 def _arms_each_dose(ctx: _Context) -> list[ArmCount]:
     """One arm per dose when a sentence lists the doses and the people in each: "received 2.5 × 10^7, 5 × 10^7,
     or 1 × 10^8 cells ..., three patients in each cluster"."""
-    each = EACH_COHORT_N.search(ctx.text)
+    if " each " not in ctx.text and " per " not in ctx.text:
+        return []
+    each = next(_anchored(EACH_COHORT_N, ctx), None)  # matched at each count, not scanned over the text
     if each is None or (value := parse_number(each.group("n"))) is None:
         return []
     start, _ = ctx.sentence_bounds(each.start())
