@@ -78,8 +78,11 @@ class TextKeepingTokenizer:
 #: A full stop the tokenizer keeps inside a token ("L." is an initial to it), ending a sentence
 #: before a capitalised word: a unit after a slash ("... 9.2 mg/L. Endoscopic"), a unit after a number
 #: ("within 48 h. Patients"), a group letter ("than group B. The"). Abbreviations ("vs.") end nothing.
-UNIT_FULL_STOP = re.compile(
-    r"(?:/[A-Za-z]{1,4}|(?<![\w.])\d+(?:\.\d+)?\s?(?:h|d|s|L|min|wk|mo|y)|\b(?i:group|arm|cohort)\s[A-Z])\.(?=\s+[A-Z][a-z])"
+#: Found as a full stop before a capitalised word (a literal the regex engine scans for), then the word
+#: before it checked with ``UNIT_BEFORE_STOP``.
+FULL_STOP_BEFORE_WORD = re.compile(r"\.(?=\s+[A-Z][a-z])")
+UNIT_BEFORE_STOP = re.compile(
+    r"(?:/[A-Za-z]{1,4}|(?<![\w.])\d+(?:\.\d+)?\s?(?:h|d|s|L|min|wk|mo|y)|\b(?i:group|arm|cohort)\s[A-Z])$"
 )
 
 
@@ -91,7 +94,7 @@ def make_sentences(nlp: Language, name: str):
     arrays: a sentence starts at the first token after a sentence-final
     character ("." "!" "?" ...) that is neither punctuation nor such a character.
     "Title\n\nBackground: ..." is two sentences, though no full stop says so; so is
-    "... 9.2 mg/L. Endoscopic ..." though the tokenizer keeps "L." whole (``UNIT_FULL_STOP``).
+    "... 9.2 mg/L. Endoscopic ..." though the tokenizer keeps "L." whole (``UNIT_BEFORE_STOP``).
     """
     final = numpy.array(sorted({nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}), dtype=numpy.uint64)
 
@@ -112,7 +115,8 @@ def make_sentences(nlp: Language, name: str):
         starts[blank] = True
         text = doc.user_data.get("text")
         if text is not None and "." in text:
-            stops = [m.end() for m in UNIT_FULL_STOP.finditer(text)]
+            stops = [m.end() for m in FULL_STOP_BEFORE_WORD.finditer(text)
+                     if UNIT_BEFORE_STOP.search(text, max(0, m.start() - 16), m.start())]
             if stops:  # the token after the one holding the full stop starts a sentence
                 starts[numpy.searchsorted(doc.to_array(IDX), stops, side="left")] = True
         doc.from_array([SENT_START], numpy.where(starts, 1, -1).astype(numpy.uint64).reshape(-1, 1))
