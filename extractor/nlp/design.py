@@ -247,12 +247,16 @@ def _controlled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
 
 
 def _uncontrolled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
-    """case_series (retrospective or so named), single_arm (a prospective study cue), else by what is counted."""
+    """case_series (retrospective or so named), single_arm (a prospective study cue, where people are counted or
+    treated: a laboratory or modelling paper's "this study" is not a trial), else by what is counted."""
     if cues.has("retrospective", "case_series"):
         return "case_series", cues.first("case_series", "retrospective")
     study = cues.all("single_arm", "study", "prospective", "blind_open", "non_randomized")
-    if study or _phase(cues.scope)[0] or cues.scope.structured:
-        return "single_arm", study[:1]
+    phase = _phase(cues.scope)[0]
+    treated = phase or _participant_count(cues.scope) or PRIMARY_VERB.search(cues.scope.text) or cues.has("single_arm")
+    if study or phase or cues.scope.structured:
+        # a study nobody is counted or treated in (a laboratory, modelling or survey paper): abstain
+        return ("single_arm", study[:1]) if treated else (None, [])
     if _participant_count(cues.scope):
         # treated patients measured before and after: a before-after study; else a descriptive series
         return ("single_arm", []) if PRE_POST.search(cues.scope.text) else ("case_series", [])

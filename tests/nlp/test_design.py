@@ -40,6 +40,9 @@ def xfail(*values, reason: str):
 
 
 TYPE_CASES = [
+    # a study in which nobody is counted or treated (laboratory, modelling): abstain
+    ("Lysis timing in phage\n\nBackground: Lysis time varies between cells. Results: In this study we model the "
+     "variance of lysis time with a stochastic model. Conclusions: Holin production explains the variance.", None),
     # rct: randomisation of participants, placebo or active or dose arms
     ("Sixty patients were randomly assigned to umbilical cord MSCs or placebo.", "rct"),
     ("Thirty adults with knee osteoarthritis were randomised to one of three doses of bone marrow MSCs.", "rct"),
