@@ -459,3 +459,9 @@ def test_chinese_time_written_with_a_latin_unit() -> None:
     text = "结果 治疗7 d后,研究组TNF-α为(38.25±6.41)pg/mL,低于对照组的(52.63±7.18)pg/mL。"
     got = [(o["measure"], v["group"], v["days"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert got == [("TNF-α", "研究组", 7), ("TNF-α", "对照组", 7)]
+
+
+def test_respectively_over_a_list_of_groups_keeps_one_measure() -> None:
+    text = "ACR20 responses for cohorts A, B, C and placebo were 45%, 20%, 33% and 29%, respectively."
+    outcomes = extract_text(text).outcomes
+    assert [(o["measure"], [v["value"] for v in o["values"]]) for o in outcomes] == [("ACR20 responses", [45, 20, 33, 29])]

@@ -240,6 +240,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     if inside is not None:
         return inside
     segment = MEASURE_TIME_LIST.sub(" ", segment)  # "after 1, 3 and 6 months": no new subject at ", 3"
+    segment = GROUP_LIST_BEFORE_VERB.sub(" ", segment)  # nor at ", C and placebo were"
     segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
     if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
@@ -327,6 +328,7 @@ def _clean_measure(phrase: str) -> str | None:
         phrase = head + phrase[tp.end :]
     phrase = re.sub(r"\b(?:at|after|on|by|from|before|during|within)\s+(?:the\s+)?(?=[\s,;]*$)", " ", phrase, flags=re.I)
     phrase = MEASURE_MODIFIER.sub("", phrase)
+    phrase = GROUP_LIST_END.sub("", phrase.rstrip())  # "responses for cohorts A, B, C and placebo": groups, not measures
     if CJK_CHAR.search(phrase):
         phrase = re.split(r"[，,]", phrase)[-1].strip()
         while (shorter := CJK_MEASURE_LEAD.sub("", phrase, count=1)) != phrase:
@@ -345,6 +347,16 @@ def _clean_measure(phrase: str) -> str | None:
     if not words or not re.search(r"[A-Za-z\u4e00-\u9fff]", phrase):
         return None
     return " ".join(words[-MAX_MEASURE_WORDS:])
+
+
+#: A list of groups closing a measure phrase: "ACR20 responses for cohorts A, B, C and placebo".
+GROUP_LIST = (
+    r"\s+(?:for|in|of|among)\s+(?:the\s+)?(?:cohorts?|groups?|arms?)\s+[\w\-]+(?:\s*,\s*[\w\-]+)*,?\s+(?:and|or|vs\.?|versus)\s+"
+    r"(?:the\s+)?[\w\-]+(?:\s+(?:groups?|arms?))?"
+)
+GROUP_LIST_END = re.compile(GROUP_LIST + "$", re.IGNORECASE)
+#: The same list before the verb of its values: "... for cohorts A, B, C and placebo were 45%, ...".
+GROUP_LIST_BEFORE_VERB = re.compile(GROUP_LIST + r"(?=\s+(?:were|was|are|is)\b)", re.IGNORECASE)
 
 
 def _split_measures(phrase: str, run: list[Mention], sentence: str) -> list[str]:
