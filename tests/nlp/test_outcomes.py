@@ -390,6 +390,7 @@ def test_measure_named_inside_a_bracket(text: str, expected: list[str]) -> None:
     ("The insulin dose was 0.48 ± 0.16 IU/kg/day at 1 year.", "IU/kg/day", 365),
     ("Peak VO2 rose by 0.24 ± 0.1 L/min at 12 weeks.", "L/min", 84),
     ("Albumin was 35.6 ± 4.2 g/L at 6 months.", "g/L", 180),
+    ("治疗后2周SLEDAI评分为(8.2±2.4)分。", "分", 14),  # points of a Chinese score
 ])
 def test_units_with_a_time_denominator(text: str, unit: str, days: int | None) -> None:
     (outcome,) = extract_text(text).outcomes
