@@ -12,12 +12,15 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CORPUS
 from extractor.batch import evidence_mismatches
 from extractor.cli import app
 from extractor.export import CSV_COLUMNS
 from extractor.store import DATA_TABLES, open_store
 
 runner = CliRunner()
+#: Input files of the bundled corpus (one per case).
+N = len(list(CORPUS.glob("*/*.txt")))
 
 
 @pytest.fixture()
@@ -45,17 +48,17 @@ def test_run_twice_stores_once_and_skips_unchanged(inputs):
     folder, db = inputs
     first = run("run", str(folder), "--db", str(db))
     assert first.exit_code == 0, first.output
-    assert summary_value(first.output, "stored") == "4"
-    assert summary_value(first.output, "documents read") == "4"
+    assert summary_value(first.output, "stored") == str(N)
+    assert summary_value(first.output, "documents read") == str(N)
     assert summary_value(first.output, "failed") == "0"
     assert "documents/s" in first.output
     counts = {t: n for t, n in open_store(db).counts().items() if t in DATA_TABLES}
     second = run("run", str(folder), "--db", str(db))
     assert second.exit_code == 0, second.output
-    assert summary_value(second.output, "skipped (unchanged)") == "4"
+    assert summary_value(second.output, "skipped (unchanged)") == str(N)
     assert summary_value(second.output, "stored") == "0"
     assert {t: n for t, n in open_store(db).counts().items() if t in DATA_TABLES} == counts
-    assert counts["documents"] == counts["records"] == counts["input_files"] == 4
+    assert counts["documents"] == counts["records"] == counts["input_files"] == N
 
 
 def test_a_changed_file_is_extracted_again(inputs):
@@ -64,7 +67,7 @@ def test_a_changed_file_is_extracted_again(inputs):
     changed = next(folder.glob("cirrhosis_rct/*.txt"))
     changed.write_text(changed.read_text() + "\nNo patient was lost to follow-up.\n")
     result = run("run", str(folder), "--db", str(db))
-    assert (summary_value(result.output, "stored"), summary_value(result.output, "skipped (unchanged)")) == ("1", "3")
+    assert (summary_value(result.output, "stored"), summary_value(result.output, "skipped (unchanged)")) == ("1", str(N - 1))
 
 
 def test_bad_inputs_are_reported_and_do_not_stop_the_batch(inputs):
@@ -73,7 +76,7 @@ def test_bad_inputs_are_reported_and_do_not_stop_the_batch(inputs):
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     result = run("run", str(folder), "--db", str(db))
     assert result.exit_code == 0, result.output
-    assert summary_value(result.output, "stored") == "4"
+    assert summary_value(result.output, "stored") == str(N)
     assert summary_value(result.output, "failed") == "2"
     assert "FAILED empty.txt: the file is empty" in result.output
     assert "FAILED image.txt:" in result.output
@@ -129,11 +132,10 @@ def test_export_jsonl_writes_one_exchange_record_per_document(stored, tmp_path):
     out = tmp_path / "records.jsonl"
     result = run("export", "--db", str(stored), "--format", "jsonl", "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert "exported 4 records" in result.output
+    assert f"exported {N} records" in result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["document"]["source_file"] for r in records] == [
-        "als_phase1/als_phase1.txt", "cirrhosis_rct/cirrhosis_rct.txt",
-        "gvhd_review/gvhd_review.txt", "knee_oa_single_arm/knee_oa_single_arm.txt"]
+    assert [r["document"]["source_file"] for r in records] == sorted(  # in source-file order
+        f"{p.parent.name}/{p.name}" for p in CORPUS.glob("*/*.txt"))
     for record in records:
         assert {"schema_version", "document", "design", "population", "intervention", "outcomes"} <= set(record)
         assert record["schema_version"] == "1"
@@ -144,7 +146,7 @@ def test_export_json_is_an_array_and_can_drop_extensions(stored):
     result = run("export", "--db", str(stored), "--format", "json", "--no-evidence")
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
-    assert len(records) == 4
+    assert len(records) == N
     assert all("provenance" not in r and "field_evidence" not in r for r in records)
     assert all("evidence" not in v for r in records for o in r["outcomes"] for v in o["values"])
 

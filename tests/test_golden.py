@@ -85,8 +85,8 @@ def _compare_outcome(path: str, expected: dict[str, Any], actual: dict[str, Any]
     units = {_canon(o.get("unit")) for o in matches}
     if units != {_canon(want.get("unit"))}:
         problems.append(f"unit: expected {want.get('unit')!r}, got {sorted(map(str, units))}")
-    want_values = sorted(_value_key(v) for v in want.get("values", []))
-    got_values = sorted(_value_key(v) for o in matches for v in o.get("values", []))
+    want_values = sorted((_value_key(v) for v in want.get("values", [])), key=repr)  # None and numbers mix
+    got_values = sorted((_value_key(v) for o in matches for v in o.get("values", [])), key=repr)
     missing = [v for v in want_values if v not in got_values]
     extra = [v for v in got_values if v not in want_values]
     if missing or extra:
@@ -172,12 +172,15 @@ def test_golden_case_evidence_quotes_the_text(case):
 
 
 def test_corpus_has_cases_of_each_kind(update_golden):
-    """The bundled corpus covers single-arm, RCT and a record with no numbers."""
+    """The bundled corpus covers single-arm, RCT, cohort, non-randomised, meta-analysis, a Chinese abstract and a
+    record with no numbers; it stays small enough for the README's first command to run in seconds."""
     if update_golden:
         pytest.skip("the golden files are being rewritten")
     expected = [golden_record(CORPUS / case / "expected.json") for case in CASES]
-    assert 3 <= len(expected) <= 5
-    assert {"single_arm", "rct"} <= {r["design"]["type"] for r in expected}
+    assert 3 <= len(expected) <= 12
+    assert {"single_arm", "rct", "cohort", "non_randomized_controlled", "meta_analysis"} <= {
+        r["design"]["type"] for r in expected}
+    assert any(re.search(r"[\u4e00-\u9fff]", r["document"]["title"] or "") for r in expected)
     assert any(not r["outcomes"] for r in expected)
 
 

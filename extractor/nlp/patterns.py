@@ -159,7 +159,7 @@ BASELINE = re.compile(
 #: "mm/h", "g/24 h", "分" (points of a Chinese score; not 分析 analysis, 分钟 minutes).
 UNIT = re.compile(
     rf"{SPACE}*[)\]]?{SPACE}*(?P<unit>(?:%|[µμu]?[mnpkd]?g/(?:[mdµμ]?L|kg|day|d)|[mnpµμ]?mol/L|[µμmnk]?[IU]U?/[mµμ]?L|I?U/kg|U/L|IU/L|U/mL|"
-    r"[x×]\s?10\^?\d+/L|mmHg|mm\s?Hg|cm2|cm²|cm3|cm³|m2|m²|mm2|mm²|mm3|mm³|[mµμnc]?[mgL]\b|kg/m2|kg/m²|kg|cm|mm|bpm|beats/min|/mm3|/μL|/µL|×\s?10\^?\d+/L|points?|分(?![析钟数])|days?|weeks?|months?|years?|hours?|minutes?|min|seconds?|s\b|ml/min(?:/1\.73\s?m2)?|mL/min(?:/1\.73\s?m2)?)"
+    r"[x×]\s?10\^?\d+/L|mmHg|mm\s?Hg|cm2|cm²|cm3|cm³|m2|m²|mm2|mm²|mm3|mm³|[mµμnc]?[mgL]\b|kg/m2|kg/m²|kg|cm|mm|bpm|beats/min|/mm3|/μL|/µL|×\s?10\^?\d+/L|points?|分(?![析钟数])|days?|d(?![A-Za-z0-9])|weeks?|months?|years?|hours?|minutes?|min|seconds?|s\b|ml/min(?:/1\.73\s?m2)?|mL/min(?:/1\.73\s?m2)?)"
     r"(?:/(?:24\s?h|hr?|min|d|day|wk|week)\b)?)",  # per time: "mm/h", "g/24 h", "mg/kg/day"
 )
 

@@ -466,3 +466,19 @@ def test_respectively_over_a_list_of_groups_keeps_one_measure() -> None:
     text = "ACR20 responses for cohorts A, B, C and placebo were 45%, 20%, 33% and 29%, respectively."
     outcomes = extract_text(text).outcomes
     assert [(o["measure"], [v["value"] for v in o["values"]]) for o in outcomes] == [("ACR20 responses", [45, 20, 33, 29])]
+
+
+@pytest.mark.xfail(reason="known miss: one arm named before 'a vs b'; the other arm's label is not inferred", strict=True)
+def test_one_arm_named_before_a_versus_b() -> None:
+    text = ("Patients were divided into an MSC group (n=28) and a control group (n=25). Mean healing time was "
+            "shorter in the MSC group [(42.3±9.6) d vs (61.7±12.4) d, P<0.001].")
+    groups = [v["group"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert groups == ["MSC group", "control group"]
+
+
+@pytest.mark.xfail(reason="known miss: 'respectively' refers to groups named in an earlier sentence", strict=True)
+def test_respectively_refers_to_the_groups_of_the_previous_sentence() -> None:
+    text = ("Overall response at day 28 was 71% in the MSC group and 44% in the control group. One-year overall "
+            "survival was 58% versus 32%, respectively.")
+    groups = [v["group"] for o in extract_text(text).outcomes for v in o["values"]]
+    assert groups == ["MSC group", "control group", "MSC group", "control group"]

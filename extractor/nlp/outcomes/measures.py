@@ -81,8 +81,12 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     for i, mention in enumerate(mentions):
         clause_start = clause_start_of(text, start, mention.start)
         gap = text[mentions[i - 1].end : mention.start] if i else ""
-        if runs and runs[-1][0] == clause_start and not _new_subject(gap) and not _people_then_measure(gap, text, mention):
+        bracketed = BRACKETED_NEXT_MEASURE.search(gap) if gap else None
+        if (runs and runs[-1][0] == clause_start and not _new_subject(gap) and not _people_then_measure(gap, text, mention)
+                and bracketed is None):
             runs[-1][1].append(mention)
+        elif bracketed is not None:  # "SLEDAI scores (MD −3.42, ...) and 24-hour proteinuria (SMD −0.76": a measure each
+            runs.append((mentions[i - 1].end + bracketed.start("measure"), [mention]))
         else:
             anchor = clause_start if not runs or runs[-1][0] != clause_start else mentions[i - 1].end
             runs.append((anchor, [mention]))
@@ -177,6 +181,17 @@ def _open_bracket_lead(text: str, start: int, position: int) -> str:
     lead = text[max(start, position - 40) : position]
     opened = max(lead.rfind("("), lead.rfind("["))
     return lead[opened + 1 :] if opened > max(lead.rfind(")"), lead.rfind("]")) else ""
+
+
+#: Between two bracketed effect estimates, "and" and the next measure opening the next bracket: "...) and
+#: 24-hour proteinuria (standardized mean difference ", "...) and mortality (HR ".
+BRACKETED_NEXT_MEASURE = re.compile(
+    r"[)\]][,;]?\s+(?:and|while|whereas)\s+"
+    r"(?P<measure>(?!(?:the\s+)?(?:\d+(?:\.\d+)?\s|(?:placebo|control|saline|group|arm|cohort)\b))(?:[A-Za-z0-9][\w\-'/]*\s+){0,5}?[A-Za-z][\w\-'/]*)"
+    r"\s*[(\[]\s*(?:[A-Za-z][\w\-]*\s+){0,3}?"
+    r"(?:differences?|ratio|MD|SMD|WMD|HR|OR|RR|IRR|estimate|effect\s+size)\b[^()\[\]]*$",
+    re.IGNORECASE,
+)
 
 
 def _people_then_measure(gap: str, text: str, mention: Mention) -> bool:

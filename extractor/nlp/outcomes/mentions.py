@@ -247,6 +247,8 @@ def _percent_mentions(text: str, start: int, end: int):
     """Percentages: a share of people ("percent"), or a mean percentage of a measured quantity."""
     previous: Mention | None = None
     for match in PERCENT.finditer(text, start, end):
+        if TEST_STATISTIC_BEFORE.search(text, max(start, match.start() - 30), match.start()):
+            continue  # "I² = 48%": heterogeneity, not an outcome
         mention = _classify_percent(text, start, end, match)
         if mention is None:
             continue
@@ -374,9 +376,9 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
 
 
 #: The name of a test statistic just before its value or its degrees of freedom: "t=", "F(1, 40) =", "χ2=",
-#: "chi-square:", "Z =", "df =".
+#: "chi-square:", "Z =", "df =", and a meta-analysis's heterogeneity "I² =".
 TEST_STATISTIC_BEFORE = re.compile(
-    r"(?:\b(?:t|F|Z|z|U|H|W|d\.?f\.?|chi-?square|x2|X2)|χ2|χ²)\s*(?:\([\d.]+(?:,\s*[\d.]+)?\))?\s*[=:]\s*$"
+    r"(?:\b(?:t|F|Z|z|U|H|W|Q|I2|I\^2|d\.?f\.?|chi-?square|x2|X2)|χ2|χ²|\bI²)\s*(?:\([\d.]+(?:,\s*[\d.]+)?\))?\s*[=:]\s*$"
     r"|(?:\b(?:t|F|chi-?square|x2|X2)|χ2|χ²)\s*\(\s*(?:[\d.]+\s*,\s*)?$"  # its degrees of freedom: "F(1, 40)"
 )
 
