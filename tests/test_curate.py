@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CORPUS
 from extractor.cli import app
 from extractor.curate import check_timestamp, curated_record, import_curated
 from extractor.errors import ReadError, ValidationFailed
@@ -16,6 +17,8 @@ from extractor.records.models import StudyRecord
 from extractor.store import open_store
 
 runner = CliRunner()
+#: Cases of the bundled corpus (an input and its expected record each).
+N = len(list(CORPUS.glob("*/expected.json")))
 FIXTURES = Path(__file__).parent / "fixtures" / "curation"
 
 
@@ -77,33 +80,33 @@ def test_import_stores_curated_beside_extracted(work):
     result = invoke("curate", "import", str(curated), "--db", str(db), "--curated-by", "reviewer one",
                     "--curated-at", "2024-06-01")
     assert result.exit_code == 0, result.output
-    assert summary_value(result.output, "imported") == "4"
-    assert "(4 new, 0 replaced)" in result.output
+    assert summary_value(result.output, "imported") == str(N)
+    assert f"({N} new, 0 replaced)" in result.output
     assert summary_value(result.output, "without extracted") == "0"
     assert summary_value(result.output, "rejected") == "0"
     rows = stored(db, "SELECT source, count(*), min(curated_by), min(curated_at) FROM records GROUP BY source")
-    assert rows == [("curated", 4, "reviewer one", "2024-06-01"), ("extracted", 4, None, None)]
+    assert rows == [("curated", N, "reviewer one", "2024-06-01"), ("extracted", N, None, None)]
     assert stored(db, "SELECT sample_size FROM records WHERE source = 'curated' AND document_id IN "
                       "(SELECT document_id FROM records WHERE source = 'extracted' AND sample_size = 9)") == [(90,)]
     again = invoke("curate", "import", str(curated / "als_phase1.json"), "--db", str(db))
     assert again.exit_code == 0 and "(0 new, 1 replaced)" in again.output
-    assert stored(db, "SELECT count(*) FROM records WHERE source = 'curated'") == [(4,)]
+    assert stored(db, "SELECT count(*) FROM records WHERE source = 'curated'") == [(N,)]
 
 
 def test_a_later_run_never_overwrites_curated_records(work):
     inputs, db, curated = work
     assert invoke("curate", "import", str(curated), "--db", str(db)).exit_code == 0
     before = stored(db, "SELECT id, record, curated_by, updated_at FROM records WHERE source = 'curated' ORDER BY id")
-    assert len(before) == 4
+    assert len(before) == N
     first = invoke("run", str(inputs), "--db", str(db))  # inputs at a new path: every document stored again
-    assert first.exit_code == 0 and summary_value(first.output, "stored") == "4", first.output
+    assert first.exit_code == 0 and summary_value(first.output, "stored") == str(N), first.output
     als = inputs / "als_phase1" / "als_phase1.txt"
     als.write_text(als.read_text() + "\n")  # changed bytes: the file is extracted again
     second = invoke("run", str(inputs), "--db", str(db))
     assert second.exit_code == 0 and summary_value(second.output, "stored") == "1", second.output
     after = "SELECT id, record, curated_by, updated_at FROM records WHERE source = 'curated' ORDER BY id"
     assert stored(db, after) == before
-    assert stored(db, "SELECT count(*) FROM records WHERE source = 'extracted'") == [(4,)]
+    assert stored(db, "SELECT count(*) FROM records WHERE source = 'extracted'") == [(N,)]
 
 
 def test_export_prefers_curated_and_exports_either_side(work):
@@ -116,12 +119,12 @@ def test_export_prefers_curated_and_exports_either_side(work):
         return [json.loads(line) for line in result.stdout.splitlines()]
 
     best = export("best")
-    assert len(best) == 4
-    assert sorted(r["provenance"]["source"] for r in best) == ["curated", "extracted", "extracted", "extracted"]
+    assert len(best) == N
+    assert sorted(r["provenance"]["source"] for r in best) == ["curated"] + ["extracted"] * (N - 1)
     assert next(r for r in best if r["provenance"]["source"] == "curated")["population"]["sample_size"] == 90
     assert [r["population"]["sample_size"] for r in export("curated")] == [90]
     assert {r["provenance"]["source"] for r in export("extracted")} == {"extracted"}
-    assert len(export("extracted")) == 4
+    assert len(export("extracted")) == N
 
 
 def test_evaluate_compares_curated_with_extracted_in_one_database(work):
@@ -130,8 +133,8 @@ def test_evaluate_compares_curated_with_extracted_in_one_database(work):
     result = invoke("evaluate", str(db), "--format", "json", "--disagreements")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["documents"] == 4 and data["missing_predictions"] == []
-    assert data["accuracy"]["design.type"]["n"] == 4
+    assert data["documents"] == N and data["missing_predictions"] == []
+    assert data["accuracy"]["design.type"]["n"] == N
     assert data["accuracy"]["population.sample_size"]["acc"] < 1
     als = next(d for d in data["per_document"] if d["key"] == "als_phase1.txt")
     assert {"field": "population.sample_size", "gold": 90, "predicted": 9} in als["disagreements"]
@@ -146,10 +149,10 @@ def test_invalid_entries_are_listed_and_skipped(work, tmp_path):
     shutil.copy(FIXTURES / "broken_sense.json", curated / "zz_broken.json")
     result = invoke("curate", "import", str(curated), "--db", str(db))
     assert result.exit_code == 1
-    assert summary_value(result.output, "imported") == "4"
+    assert summary_value(result.output, "imported") == str(N)
     assert summary_value(result.output, "rejected") == "1"
     assert f"{curated / 'zz_broken.json'}:121: outcomes.0.values.2.spread: an SD or SE is never negative" in result.output
-    assert stored(db, "SELECT count(*) FROM records WHERE source = 'curated'") == [(4,)]
+    assert stored(db, "SELECT count(*) FROM records WHERE source = 'curated'") == [(N,)]
 
 
 def test_entries_keyed_by_file_are_aligned_by_default_or_reported_with_keep_ids(work, tmp_path):
