@@ -247,7 +247,7 @@ def _percent_mentions(text: str, start: int, end: int):
     """Percentages: a share of people ("percent"), or a mean percentage of a measured quantity."""
     previous: Mention | None = None
     for match in PERCENT.finditer(text, start, end):
-        if TEST_STATISTIC_BEFORE.search(text, max(start, match.start() - 30), match.start()):
+        if _after_test_statistic(text, start, match.start()):
             continue  # "I² = 48%": heterogeneity, not an outcome
         mention = _classify_percent(text, start, end, match)
         if mention is None:
@@ -383,6 +383,11 @@ TEST_STATISTIC_BEFORE = re.compile(
 )
 
 
+def _after_test_statistic(text: str, start: int, position: int) -> bool:
+    """True when the number at ``position`` is a test statistic or its degrees of freedom (``TEST_STATISTIC_BEFORE``)."""
+    return TEST_STATISTIC_BEFORE.search(text, max(start, position - 30), position) is not None
+
+
 def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
     after = text[match.end() : match.end() + 16]
     before = text[max(start, match.start() - 12) : match.start()]
@@ -390,7 +395,7 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
         return False
-    if TEST_STATISTIC_BEFORE.search(text, max(start, match.start() - 30), match.start()):
+    if _after_test_statistic(text, start, match.start()):
         return False  # "t=6.42", "χ2 = 5.38": a test statistic, not an outcome value
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
