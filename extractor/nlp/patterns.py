@@ -407,7 +407,10 @@ DURATION_VALUE = re.compile(r"(?:\b(?:was|were|of|averaged)|[:=]|\bvs\.?|\bversu
 #: "/mm3 and ".
 RESPECTIVELY_LIST = re.compile(r"^[\s\u00a0]*(?:[A-Za-zµμ/%][\w/%]*)?[\s\u00a0]*(?:,|,?\s+and|,?\s+or)[\s\u00a0]*$")
 #: The text before the reference value of `from a to b`: "decreased from (", "由".
-FROM_CUE = re.compile(r"(?:\bfrom|由|从)[\s\u00a0(\[（]*$", re.IGNORECASE)
+FROM_CUE = re.compile(
+    r"(?:\bfrom(?:\s+(?:a|an|the))?(?:\s+(?:mean|median|average))?(?:\s*\((?:SD|SE|SEM|IQR)\))?(?:\s+of)?|由|从)[\s\u00a0(\[（]*$",
+    re.IGNORECASE,
+)
 #: The "to" of "from a to b", Chinese included ("降至", "升至", "到").
 TO_CUE = re.compile(r"\bto\b|至|到")
 #: Participants a value is based on: "(n = 9)", ", n=30;".

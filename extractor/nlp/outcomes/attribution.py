@@ -142,6 +142,12 @@ def opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentio
     return None
 
 
+#: A comparison word ending the gap before a value: "..., versus ", "vs. (".
+VERSUS_END = re.compile(r"(?<![A-Za-z])(?:vs\.?|versus|compared\s+(?:with|to))[\s\u00a0(\[]*$", re.IGNORECASE)
+#: The gap of "a to b" between two values: " to ", "% to ", " mg/L to (".
+TO_GAP = re.compile(r"[\s\u00a0]*(?:%|[A-Za-zµμ/]+)?[\s\u00a0]*to[\s\u00a0(\[]*")
+
+
 def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
     """Baselines: the "from" values of "from a (, b and c) to ...", and the reference of a single-group "a vs b"."""
     in_from_list = False
@@ -150,12 +156,15 @@ def _mark_references(text: str, start: int, mentions: list[Mention]) -> None:
         if mention.timepoint is not None:
             in_from_list = False
             continue
-        before = text[max(start, mention.start - 12) : mention.start]
+        before = text[max(start, mention.start - 30) : mention.start]  # "from a mean (SD) of "
         reference = False
         if FROM_CUE.search(before) and i + 1 < len(mentions):
             reference = in_from_list = True
         elif in_from_list and not TO_CUE.search(gap) and i + 1 < len(mentions):
             reference = True
+        elif i > 0 and i + 1 < len(mentions) and VERSUS_END.search(gap) and TO_GAP.fullmatch(
+                text, mention.end, mentions[i + 1].start):
+            reference = in_from_list = True  # "from a to b in the MSC group, versus c to d with placebo": c too
         elif i > 0 and VERSUS.match(gap):
             in_from_list = False
             clause = text[clause_start_of(text, start, mention.start) : mention.end]
