@@ -343,9 +343,13 @@ class _Context:
         return start, end
 
     def left(self, pos: int, *, window: int = LEFT_WINDOW) -> str:
-        """Up to ``window`` characters before ``pos`` in its sentence."""
+        """Up to ``window`` characters before ``pos`` in its sentence, not starting inside a word."""
         start, _ = self.sentence_bounds(pos)
-        return self.text[max(start, pos - window):pos]
+        lo = max(start, pos - window)
+        if lo > start and self.text[lo - 1].isalnum():
+            while lo < pos and self.text[lo].isalnum():  # "ardial injection" of "transendocardial injection"
+                lo += 1
+        return self.text[lo:pos]
 
     def right(self, pos: int, *, window: int = RIGHT_WINDOW) -> str:
         """Up to ``window`` characters after ``pos`` in its sentence."""

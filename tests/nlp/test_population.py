@@ -157,6 +157,10 @@ ARM_CASES = [
      "each cluster.", [("2.5 × 10^7 cells", 3), ("5 × 10^7 cells", 3), ("1 × 10^8 cells", 3)]),
     ("Patients were treated with MSCs around the fistula at doses of 1 × 10^7 (n=5), 3 × 10^7 (n=5) or "
      "9 × 10^7 (n=5).", [("1 × 10^7", 5), ("3 × 10^7", 5), ("9 × 10^7", 5)]),
+    # a label window never starts inside a word
+    ("Of 112 patients screened, 60 were enrolled and randomly assigned to transendocardial injection of 150 "
+     "million mesenchymal precursor cells (n = 30) or a sham procedure (n = 30).",
+     [("injection of 150 million mesenchymal precursor cells", 30), ("sham procedure", 30)]),
     # numbers of doses and what each had are not arms
     ("Nineteen patients received one dose, 19 patients received two doses and 2 received three.", []),
     ("Of these, 228 received their allocated treatment (115 received MSCs plus chemotherapy and 113 received "
