@@ -46,6 +46,7 @@ from extractor.nlp.concepts import CJK
 from extractor.nlp.findings import Section, Span
 from extractor.nlp.numbers import COUNT as COUNT_RE
 from extractor.nlp.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
+from extractor.nlp.patterns import CJK_ARM
 from extractor.nlp.vocab import load_vocabulary
 
 CUES = "population_cues"
@@ -762,6 +763,8 @@ EACH_GROUP_N = re.compile(
     r"\beach\s+(?:group|arm)\s+(?:had|included|comprised|consisted\s+of|contained|of|with)\s+(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)",
     re.IGNORECASE,
 )
+#: A Chinese group and its size: "治疗组30例", "对照组(48例)", "研究组 n=30" is not this (see N_EQUALS).
+CJK_GROUP_N = re.compile(rf"(?P<label>{CJK_ARM})\s*[(（]?\s*(?P<n>\d+)\s*(?:例|名|人)")
 #: Equal arms in Chinese: "每组30例" (30 cases in each group), "分为观察组和对照组各40例" (40 each).
 EACH_GROUP_N_CJK = re.compile(r"(?:(?:每组|各组)(?:各)?|(?<=组)各|(?<=组[，,])各)\s*(?P<n>\d+)\s*(?:例|名|人)")
 #: Two groups named in a Chinese allocation: "随机分为治疗组和对照组" (randomly divided into a treatment and a control group).
@@ -793,6 +796,9 @@ def _find_arm_candidates(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
         label = _clean_label(_phrase_before(ctx.left(m.start(), window=60)))
         if label and not _is_whole_sample_n(grammar, ctx, m):
             found.append(ArmCount(label, int(m.group("n").replace(",", "")), m.start(), m.end(), "n_equals"))
+    if "组" in ctx.text:
+        for m in CJK_GROUP_N.finditer(ctx.text):  # "治疗组30例和对照组30例", "对照组(48例)"
+            found.append(ArmCount(m.group("label"), int(m.group("n")), m.start(), m.end(), "cjk_group_n"))
     for m in _anchored(grammar.arm_paren, ctx):
         bracket = re.search(r"[(\[]\s*$", ctx.text[max(0, m.start() - 4):m.start()])
         if bracket is None:
@@ -1026,7 +1032,7 @@ CJK_CONDITION = re.compile(
     rf"(?P<patients>[\u4e00-\u9fff]{{2,12}}?{CJK_CONDITION_HEAD})(?:患者|病人)"
 )
 #: Words that open a Chinese phrase but are not part of the disease name: "例", "名", "选取", "收治的".
-CJK_CONDITION_LEAD = re.compile(r".*?(?:例|名|的|选取|收治|纳入|接受|对|在|于|将|与|和)(?=[\u4e00-\u9fff]{2})")
+CJK_CONDITION_LEAD = re.compile(r".*?(?:例|名|的|选取|选择|入选|收集|收治|纳入|接受|对|在|于|将|与|和)(?=[\u4e00-\u9fff]{2})")
 
 
 def _cjk_conditions(text: str, limit: int) -> dict[str, Span]:

@@ -149,6 +149,8 @@ ARM_CASES = [
     ("将60例患者随机分为治疗组和对照组，每组30例。", [("治疗组", 30), ("对照组", 30)]),
     ("将80例患者随机分为观察组和对照组各40例。", [("观察组", 40), ("对照组", 40)]),
     ("方法 将60例患者随机分为研究组与对照组，各30例。", [("研究组", 30), ("对照组", 30)]),
+    ("方法 选择患者60例，随机分为治疗组30例和对照组30例。", [("治疗组", 30), ("对照组", 30)]),
+    ("方法 将96例患者按随机数字表法分为对照组(48例)和研究组(48例)。", [("对照组", 48), ("研究组", 48)]),
     # an arm's size in words, its label ended by "in addition to" or a bracket
     ("Thirty-one patients received MSCs (median dose 1.5 × 10^6 cells/kg) in addition to second-line therapy, "
      "and 25 patients received second-line therapy alone.", [("MSCs", 31), ("second-line therapy alone", 25)]),
@@ -190,6 +192,7 @@ CONDITION_CASES = [
     ("干细胞移植的远期预后\n\n方法 选取接受治疗的92例难治性狼疮性肾炎患者为研究对象。", ["难治性狼疮性肾炎"]),
     # two leading words in turn: 收治, then 的
     ("干细胞移植的远期预后\n\n方法 选取我院收治的难治性类风湿关节炎患者80例。", ["难治性类风湿关节炎"]),
+    ("干细胞移植的远期预后\n\n方法 选择失代偿期乙肝肝硬化患者60例。", ["失代偿期乙肝肝硬化"]),
     ("骨髓间充质干细胞移植对失代偿期肝硬化患者肝功能的影响", ["失代偿期肝硬化"]),
     ("Stem cells for patients with refractory polymyositis/dermatomyositis", ["polymyositis", "dermatomyositis"]),
     ("Cell therapy in knee osteoarthritis: a randomized trial", ["knee osteoarthritis"]),
