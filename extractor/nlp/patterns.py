@@ -185,9 +185,11 @@ DEMOGRAPHIC_CUE = re.compile(
     r"time since diagnosis|birth ?weight|gestational age)\b",
     re.IGNORECASE,
 )
-#: Numbers that are doses, not outcomes: " × 10^6 cells/kg", " x 10(6) cells", " cells/kg", " million cells".
+#: Numbers that are doses, not outcomes: " × 10^6 cells/kg", " x 10(6) cells", " cells/kg", " million cells",
+#: " mL per finger" (a volume injected at each site).
 DOSE_CONTEXT = re.compile(
-    r"[\s\u00a0)\]]*(?:(?:[x×]\s?)?10\s?(?:\^\s?\d+|\(\d+\)|\d)\s*(?:cells|MSCs?\b|/kg|per\s+kg)|cells|million|billion|MSCs?\b|/kg)",
+    r"[\s\u00a0)\]]*(?:(?:[x×]\s?)?10\s?(?:\^\s?\d+|\(\d+\)|\d)\s*(?:cells|MSCs?\b|/kg|per\s+kg)|cells|million|billion|MSCs?\b|/kg"
+    r"|(?:m[lL]|mg|[µμu]g)\s*(?:per|/|each|in\s+each)\s+(?:finger|digit|injection|site|joint|knee|eye|lesion|ulcer|fistula|point))",
     re.IGNORECASE,
 )
 

@@ -482,3 +482,9 @@ def test_respectively_refers_to_the_groups_of_the_previous_sentence() -> None:
             "survival was 58% versus 32%, respectively.")
     groups = [v["group"] for o in extract_text(text).outcomes for v in o["values"]]
     assert groups == ["MSC group", "control group", "MSC group", "control group"]
+
+
+def test_a_volume_injected_at_each_site_is_a_dose() -> None:
+    text = ("Twelve women (mean age 54 years) received subcutaneous injections of adipose-derived cells into the "
+            "fingers (0.5 mL per finger). Hand function improved from 34.5 ± 11.2 to 21.3 ± 9.8 at 6 months.")
+    assert [v["value"] for o in extract_text(text).outcomes for v in o["values"]] == [34.5, 21.3]
