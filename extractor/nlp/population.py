@@ -572,6 +572,10 @@ def _noun_starts_sentence(text: str, start: int, end: int) -> bool:
     return noun[:1].isupper() and bool(previous) and previous[-1][:1].islower()
 
 
+#: What a bare count that follows may count: "From the six selected clusters, " (three were allocated ...).
+UNITS_BEFORE = re.compile(r"\b(?:from|of|among)\s+(?P<units>[^,;]{1,50}),\s*$", re.IGNORECASE)
+
+
 def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
     """Counts with no participant noun but an enrolment verb: "9 were enrolled", "Nineteen dogs were included"."""
     for m in _anchored(grammar.count_verb, ctx):
@@ -586,6 +590,9 @@ def _verb_counts(grammar: Grammar, ctx: _Context) -> Iterator[Count]:
         left = ctx.left(m.start())
         if NUMERATOR_BEFORE.search(left):
             continue
+        units = UNITS_BEFORE.search(left)
+        if units and grammar.non_participant.search(units.group("units")) and not grammar.participant.search(units.group("units")):
+            continue  # "From the six selected clusters, three were randomly allocated": clusters, not people
         cls = grammar.cue_class.get(re.sub(r"\s+", " ", m.group("verb").lower()))
         tier = TOTAL if TOTAL_BEFORE.search(left) else (ENROL if cls == "enrol" else TREAT)
         yield Count(value, m.start("n"), m.end("n"), tier, "count_verb")

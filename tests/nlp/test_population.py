@@ -93,6 +93,9 @@ SAMPLE_SIZE_CASES = [
     ("We recruited 75 adults aged 18 to 45 years.", 75),
     # arms named as subjects add up to the sample
     ("Cohort A enrolled 24 adult patients and cohort B enrolled 31 paediatric patients.", 55),
+    # a bare count of the clusters named before it counts no people
+    ("The trial was conducted on 60 rural women. From the six selected clusters, three were randomly allocated "
+     "as the control group.", 60),
     # counts of treated people after the arms are subgroups or outcomes: the arms' sum is the sample
     ("Ninety-seven patients received drug A and 110 patients received drug B. Relapse occurred in 7 patients "
      "on drug A and 3 patients on drug B.", 207),
