@@ -245,6 +245,8 @@ TREATMENT_SUBJECT = re.compile(
 )
 #: Verbs whose object is the measure when the treatment is their subject: "MSC therapy reduced SLEDAI scores".
 TRANSITIVE_VERB = re.compile(r"reduced|increased|decreased|improved|lowered|raised|elevated", re.IGNORECASE)
+#: Where the object of such a verb ends: "improved the 6-minute walk distance| from 320 ...".
+OBJECT_END = re.compile(r"\s(?:from|by|to)\s")
 
 
 def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
@@ -271,7 +273,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     subject = _clean_measure(segment[: verbs[0].start()])
     predicate = segment[verbs[-1].end() :]
     if subject is not None and TREATMENT_SUBJECT.search(subject) and TRANSITIVE_VERB.fullmatch(verbs[0].group(0)):
-        treated = re.split(r"\s(?:from|by|to)\s", segment[verbs[0].end() :], maxsplit=1)[0]
+        treated = OBJECT_END.split(segment[verbs[0].end() :], maxsplit=1)[0]
         return _clean_measure(treated) or subject
     if subject is None or NOT_A_MEASURE.fullmatch(subject) or MEASURE_HEAD.search(predicate):
         return _clean_measure(predicate) or subject
