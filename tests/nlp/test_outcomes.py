@@ -488,3 +488,13 @@ def test_a_volume_injected_at_each_site_is_a_dose() -> None:
     text = ("Twelve women (mean age 54 years) received subcutaneous injections of adipose-derived cells into the "
             "fingers (0.5 mL per finger). Hand function improved from 34.5 ± 11.2 to 21.3 ± 9.8 at 6 months.")
     assert [v["value"] for o in extract_text(text).outcomes for v in o["values"]] == [34.5, 21.3]
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("With respect to the percentage of weeks with well-controlled asthma, drug A was superior to drug B "
+     "(34.4% vs. 31.1% of weeks; P=0.046).", "percentage of weeks with well-controlled asthma"),
+    ("In terms of pain relief, MSCs were better than placebo (4.1 ± 1.2 vs 5.3 ± 1.1).", "pain relief"),
+    ("Regarding HbA1c, the MSC group fared better (6.8 ± 0.5 vs 7.4 ± 0.6).", "HbA1c"),
+])
+def test_a_sentence_opening_with_its_topic_names_the_measure(text: str, measure: str) -> None:
+    assert {o["measure"] for o in extract_text(text).outcomes} == {measure}

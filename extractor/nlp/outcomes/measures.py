@@ -77,6 +77,8 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     starts a new measure; values without a subject inherit the last one.
     """
     current = previous
+    topic = TOPIC_OPENER.match(text, start)
+    topic_measure = _clean_measure(topic.group("measure")) if topic else None
     runs: list[tuple[int, list[Mention]]] = []
     for i, mention in enumerate(mentions):
         clause_start = clause_start_of(text, start, mention.start)
@@ -91,7 +93,8 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
             anchor = clause_start if not runs or runs[-1][0] != clause_start else mentions[i - 1].end
             runs.append((anchor, [mention]))
     for anchor, run in runs:
-        phrase = _measure_phrase(text, anchor, run[0].start)
+        # "With respect to the percentage of weeks with controlled asthma, drug A was superior (34% vs 31%)"
+        phrase = topic_measure if topic_measure and run[0].start >= topic.end() else _measure_phrase(text, anchor, run[0].start)
         if phrase is None or POPULATION_PHRASE.fullmatch(phrase):
             after = _measure_after(text, run[-1].end)
             if after:  # "8 (40%) and 6 (30%) had remission"; not "234 (90%) who received ..., 41 (18%) died"
@@ -123,6 +126,14 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
             mention.kind = "change"  # "SLEDAI scores (mean difference −3.42, ...)" too
     return current
 
+
+#: A sentence opening with its topic, the measure of the values that follow: "With respect to the mean
+#: percentage of weeks with well-controlled asthma, ...", "In terms of pain relief, ...", "Regarding HbA1c, ...".
+TOPIC_OPENER = re.compile(
+    r"(?:(?:results?|findings?)\s*[:.]\s*)?(?:with\s+(?:respect|regard)\s+to|in\s+terms\s+of|regarding|concerning|as\s+for)\s+"
+    r"(?P<measure>[^,;.()]{3,90}),\s",
+    re.IGNORECASE,
+)
 
 #: Chinese links between a measure and its values: "由" (from), "为" (was), "降至" (fell to), "升至" (rose to).
 CJK_VERB = re.compile(r"由|从|为|是|降至|升至|下降|升高|降低|增加|减少|分别")
