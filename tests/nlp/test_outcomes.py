@@ -498,3 +498,11 @@ def test_a_volume_injected_at_each_site_is_a_dose() -> None:
 ])
 def test_a_sentence_opening_with_its_topic_names_the_measure(text: str, measure: str) -> None:
     assert {o["measure"] for o in extract_text(text).outcomes} == {measure}
+
+
+def test_a_change_named_after_its_values_is_their_measure() -> None:
+    text = ("Smoking abstinence did not differ (8% v 6%). Compared with controls, there was a 40% (95% confidence "
+            "interval 13% to 73%) greater increase in minutes of physical activity per week from baseline to week 4.")
+    outcomes = extract_text(text).outcomes
+    assert [o["measure"] for o in outcomes][-1] == "increase in minutes of physical activity per week"
+    assert outcomes[-1]["values"][0]["value"] == 40

@@ -180,6 +180,16 @@ MEASURE_AFTER = re.compile(
 )
 
 
+#: A change named after its values, the change word kept (the values are changes): " greater increase in self
+#: reported minutes of activity per week from ..." gives "increase in self reported minutes of activity per week".
+CHANGE_IN_AFTER = re.compile(
+    r"[\s%)\]]*(?:(?:greater|larger|smaller|higher|lower|more|less|significant|mean|median|relative|absolute)\s+)*"
+    r"(?P<measure>(?:increases?|decreases?|reductions?|improvements?|changes?|differences?|rises?|falls?|declines?)\s+(?:in|of)\s+"
+    r"(?:(?!(?:from|at|after|between|in\s+the|compared|versus|vs)\b)[^,;.()])+?)"
+    r"(?=\s*(?:[,;.()]|\b(?:from|at|after|between|in\s+the|compared|versus|vs)\b|$))",
+    re.IGNORECASE,
+)
+
 #: A verb between two counts of people: each says what its own people did.
 CLAUSE_VERB = re.compile(
     r"\b(?:received|receiving|who|underwent|had|has|have|were|was|achieved|showed|developed|experienced|reached|"
@@ -211,9 +221,13 @@ def _people_then_measure(gap: str, text: str, mention: Mention) -> bool:
 
 
 def _measure_after(text: str, position: int) -> str | None:
-    """The measure named after a count of people: "10 of 12 patients (83%) had complete healing"."""
+    """The measure named after the values: "10 of 12 patients (83%) had complete healing", "a 40% (...), 34%
+    (...) and 46% (...) greater increase in minutes of physical activity per week"."""
     match = MEASURE_AFTER.match(text, position)
-    return _clean_measure(match.group("measure") or match.group("event")) if match else None
+    if match:
+        return _clean_measure(match.group("measure") or match.group("event"))
+    change = CHANGE_IN_AFTER.match(text, position)
+    return _clean_measure(change.group("measure")) if change else None
 
 
 def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abbreviation]) -> list[str]:
