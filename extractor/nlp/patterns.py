@@ -69,9 +69,10 @@ VALUE_RANGE = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*range{SPACE}*[,:=]?{SPACE}*"
     rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
-#: `median a (l–h)` — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)".
+#: `median a (l–h)` — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)";
+#: after a labelled CI, as the next values' CIs: "40% (95% CI 13% to 73%), 34% (6% to 69%)".
 VALUE_PAREN_INTERVAL = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*(?:to|–|—|-|‒|,){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
+    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*%?{SPACE}*(?:to|–|—|-|‒|,){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
 
 # --- percentages and proportions ---------------------------------------------

@@ -506,3 +506,10 @@ def test_a_change_named_after_its_values_is_their_measure() -> None:
     outcomes = extract_text(text).outcomes
     assert [o["measure"] for o in outcomes][-1] == "increase in minutes of physical activity per week"
     assert outcomes[-1]["values"][0]["value"] == 40
+
+
+def test_a_ci_label_written_once_covers_the_brackets_that_follow() -> None:
+    text = ("Relative to control, remission rose by 40% (95% confidence interval 13% to 73%), 34% (6% to 69%) "
+            "and 46% (12% to 91%) at weeks 1, 4 and 6, respectively.")
+    values = [(v["value"], v["low"], v["high"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert values == [(40, 13, 73), (34, 6, 69), (46, 12, 91)]

@@ -215,6 +215,7 @@ def _spread_mentions(text: str, start: int, end: int, lower: str):
 
 def _interval_mentions(text: str, start: int, end: int, lower: str):
     has_ci = CI_WORD.search(lower) is not None
+    labelled: tuple[int, str] | None = None  # where the first labelled CI ends, and its statistic
     for match in VALUE_CI.finditer(text, start, end) if has_ci else ():
         before = text[max(start, match.start() - 60) : match.start()]
         if MEDIAN_CUE.search(before):
@@ -223,7 +224,14 @@ def _interval_mentions(text: str, start: int, end: int, lower: str):
             statistic = "percent"
         else:
             statistic = "mean_ci"
+        labelled = labelled or (match.end(), statistic)
         yield _interval(match, statistic, "value_ci")
+    if labelled is not None:
+        # "40% (95% CI 13% to 73%), 34% (6% to 69%) and 46% (12% to 91%)": the CI label is written once
+        for match in VALUE_PAREN_INTERVAL.finditer(text, labelled[0], end):
+            low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
+            if low <= value <= high:
+                yield _interval(match, labelled[1], "value_ci_list")
     if "iqr" in lower or "interquartile" in lower or "q1" in lower:
         for match in VALUE_IQR.finditer(text, start, end):
             yield _interval(match, "median_iqr", "value_iqr")
