@@ -772,13 +772,19 @@ EACH_GROUP_N = re.compile(
 )
 #: A Chinese group and its size: "治疗组30例", "对照组(48例)", "研究组 n=30" is not this (see N_EQUALS).
 CJK_GROUP_N = re.compile(rf"(?P<label>{CJK_ARM})\s*[(（]?\s*(?P<n>\d+)\s*(?:例|名|人)")
+#: Equal arms, the count first: "with 30 cases in each group", "20 patients per group".
+EACH_GROUP_N_AFTER = re.compile(
+    r"\b(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)\s+(?:in\s+each|per)\s+(?:group|arm)\b",
+    re.IGNORECASE,
+)
 #: Equal arms in Chinese: "每组30例" (30 cases in each group), "分为观察组和对照组各40例" (40 each).
 EACH_GROUP_N_CJK = re.compile(r"(?:(?:每组|各组)(?:各)?|(?<=组)各|(?<=组[，,])各)\s*(?P<n>\d+)\s*(?:例|名|人)")
 #: Two groups named in a Chinese allocation: "随机分为治疗组和对照组" (randomly divided into a treatment and a control group).
 GROUP_LIST_CJK = re.compile(r"分为(?P<first>[^，,。；、和与及]{1,12}组)(?:和|与|及|、)(?P<second>[^，,。；、和与及]{1,12}组)")
 #: The two groups named in an allocation: "divided into peripheral-vein group and hepatic-artery group".
 GROUP_LIST = re.compile(
-    r"\b(?:into|to)\s+(?:the\s+)?(?P<first>[\w\-+/ ]{2,40}?\s(?:group|arm))\s*(?:,\s*|\s+)(?:and|or)\s+(?:the\s+)?(?P<second>[\w\-+/ ]{2,40}?\s(?:group|arm))\b",
+    r"\b(?:into|to)\s+(?:the\s+)?(?P<first>(?:(?!\b(?:into|to)\b)[\w\-+/ ]){2,40}?\s(?:group|arm))\s*(?:,\s*|\s+)(?:and|or)\s+"
+    r"(?:the\s+)?(?P<second>[\w\-+/ ]{2,40}?\s(?:group|arm))\b",
     re.IGNORECASE,
 )
 
@@ -919,7 +925,7 @@ def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 def _arms_each_group(ctx: _Context) -> list[ArmCount]:
     """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list;
     "2.5 × 10^7, 5 × 10^7, or 1 × 10^8 cells ..., three patients in each cluster": one arm per dose."""
-    each = EACH_GROUP_N.search(ctx.text) or EACH_GROUP_N_CJK.search(ctx.text)
+    each = EACH_GROUP_N.search(ctx.text) or EACH_GROUP_N_AFTER.search(ctx.text) or EACH_GROUP_N_CJK.search(ctx.text)
     if each is None:
         return _arms_each_dose(ctx)
     start, _ = ctx.sentence_bounds(each.start())

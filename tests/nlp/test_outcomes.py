@@ -513,3 +513,15 @@ def test_a_ci_label_written_once_covers_the_brackets_that_follow() -> None:
             "and 46% (12% to 91%) at weeks 1, 4 and 6, respectively.")
     values = [(v["value"], v["low"], v["high"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert values == [(40, 13, 73), (34, 6, 69), (46, 12, 91)]
+
+
+def test_times_listed_before_a_bracket_of_values_date_them_in_order() -> None:
+    text = ("Compared with before transplantation, the CD4+/CD8+ ratio decreased at 1, 3 and 6 months after "
+            "transplantation (1.62±0.38, 1.41±0.35 and 1.33±0.29 vs 1.95±0.42, all P<0.05).")
+    assert [(v["value"], v["days"]) for o in extract_text(text).outcomes for v in o["values"]] == [
+        (1.62, 30), (1.41, 90), (1.33, 180), (1.95, 0)]
+
+
+def test_a_clause_opening_with_and_names_its_measure_without_it() -> None:
+    text = "After 6 months, proteinuria fell to 0.82 ± 0.31 g, and the serum albumin rose to 36.4 ± 4.2 g/L."
+    assert [o["measure"] for o in extract_text(text).outcomes] == ["proteinuria", "serum albumin"]

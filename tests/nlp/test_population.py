@@ -157,6 +157,9 @@ ARM_CASES = [
     # an arm's size in words, its label ended by "in addition to" or a bracket
     ("Thirty-one patients received MSCs (median dose 1.5 × 10^6 cells/kg) in addition to second-line therapy, "
      "and 25 patients received second-line therapy alone.", [("MSCs", 31), ("second-line therapy alone", 25)]),
+    # equal arms, the count first; a date span's "to" does not open the group list
+    ("Sixty patients admitted from January 2016 to June 2018 were divided into observation group and control "
+     "group by random number table method, with 30 cases in each group.", [("observation group", 30), ("control group", 30)]),
     # dose cohorts: one arm per listed dose
     ("Patients received a single infusion of 2.5 × 10^7, 5 × 10^7, or 1 × 10^8 cells of MSCs, three patients in "
      "each cluster.", [("2.5 × 10^7 cells", 3), ("5 × 10^7 cells", 3), ("1 × 10^8 cells", 3)]),

@@ -96,17 +96,33 @@ def assign_timepoints(text: str, start: int, end: int, mentions: list[Mention], 
 
 def _listed_timepoints(text: str, start: int, end: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
     """"The mean scores at 3 and 6 months were 3.9 ± 0.8 and 3.2 ± 0.7, respectively": a list of times
-    before as many values, closed by "respectively", dates the values in order."""
+    before as many values, closed by "respectively", dates the values in order; so does a bracket of as many
+    values after the times, before a reference ("at 1, 3 and 6 months (1.62, 1.41 and 1.33 vs 1.95)")."""
     close = text.lower().find("respectively", start, end)
-    if close == -1:
-        return
-    for listed in TIMEPOINT_LIST.finditer(text, start, close):
+    for listed in TIMEPOINT_LIST.finditer(text, start, close if close != -1 else end):
         times = [tp for tp in timepoints if listed.start() <= tp.start < listed.end()]
-        values = [m for m in mentions if listed.end() <= m.start < close]
-        if len(times) >= 2 and len(values) == len(times):
+        if len(times) < 2:
+            continue
+        if close != -1:
+            values = [m for m in mentions if listed.end() <= m.start < close]
+        else:
+            values = _bracketed_before_reference(text, listed.end(), end, mentions)
+        if len(values) == len(times):
             for mention, tp in zip(values, times):
                 mention.timepoint = tp
             return
+
+
+def _bracketed_before_reference(text: str, position: int, end: int, mentions: list[Mention]) -> list[Mention]:
+    """The values of the next bracket (within 80 characters) that come before its "vs": "(a, b and c vs d)"."""
+    opened = text.find("(", position, min(end, position + 80))
+    if opened == -1:
+        return []
+    closed = text.find(")", opened)
+    versus = VERSUS_IN_BRACKET.search(text, opened, closed if closed != -1 else end)
+    if versus is None:
+        return []
+    return [m for m in mentions if opened <= m.start < versus.start()]
 
 
 def _clause_subject_timepoints(text: str, start: int, timepoints: list[Timepoint], mentions: list[Mention]) -> None:
@@ -142,6 +158,8 @@ def opening_timepoint(text: str, start: int, timepoints: list[Timepoint], mentio
     return None
 
 
+#: The comparison inside a bracket of values: " vs ", " versus ".
+VERSUS_IN_BRACKET = re.compile(r"\s(?:vs\.?|versus)\s", re.IGNORECASE)
 #: A comparison word ending the gap before a value: "..., versus ", "vs. (".
 VERSUS_END = re.compile(r"(?<![A-Za-z])(?:vs\.?|versus|compared\s+(?:with|to))[\s\u00a0(\[]*$", re.IGNORECASE)
 #: The gap of "a to b" between two values: " to ", "% to ", " mg/L to (".

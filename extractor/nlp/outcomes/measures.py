@@ -22,7 +22,7 @@ MEASURE_LEAD = re.compile(
     r"^(?:(?:results?|methods?|conclusions?|findings?)\b\W*|in terms of\b[^,]*,\s*|compared (?:with|to)\b[^,]*,\s*|"
     r"(?:no|any)\s+(?:statistically\s+)?(?:significant\s+)?(?=differences?\b)|"
     r"(?:at|after|by|during|on)\s+(?=the\b)|"
-    r"the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
+    r"and\b|but\b|while\b|whereas\b|the\b|a\b|an\b|both\b|significantly\b|significant\b|higher\b|lower\b|greater\b|mean\b|average\b|median\b|overall\b|"
     r"levels? of\b|values? of\b|there\b|also\b|further\b|\W)\s*",
     re.IGNORECASE,
 )
