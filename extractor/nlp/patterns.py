@@ -103,8 +103,8 @@ P_OPERATOR = r"(?:<=|>=|=<|≤|≥|<|>|=|&[lL][tT]?;|&[gG][tT]?;)"
 P_VALUE = re.compile(
     rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?P<op>{P_OPERATOR}){SPACE}*(?P<value>0?{SPACE}?\.{SPACE}?\d+|[01](?![.\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
 )
-#: A p-value scoped to several values: "all P<0.05", "both p < .01", "P < 0.05 for all".
-P_ALL_CUE = re.compile(r"\b(?:all|both|each|every)\b[^.;()\[\]]{0,12}$", re.IGNORECASE)
+#: A p-value scoped to several values: "all P<0.05", "both p < .01", "P < 0.05 for all", "差异均有统计学意义(P<0.05)".
+P_ALL_CUE = re.compile(r"\b(?:all|both|each|every)\b[^.;()\[\]]{0,12}$|均[^。；;]{0,12}$", re.IGNORECASE)
 
 # --- timepoints ---------------------------------------------------------------
 

@@ -525,3 +525,10 @@ def test_times_listed_before_a_bracket_of_values_date_them_in_order() -> None:
 def test_a_clause_opening_with_and_names_its_measure_without_it() -> None:
     text = "After 6 months, proteinuria fell to 0.82 ± 0.31 g, and the serum albumin rose to 36.4 ± 4.2 g/L."
     assert [o["measure"] for o in extract_text(text).outcomes] == ["proteinuria", "serum albumin"]
+
+
+def test_chinese_times_listed_before_each_respectively() -> None:
+    text = ("结果 治疗后4周、12周，治疗组ALB分别为(32.5±3.8)g/L、(35.2±4.1)g/L，对照组分别为(29.8±3.5)g/L、"
+            "(30.6±3.9)g/L，两组比较差异均有统计学意义(P<0.05)。")
+    got = [(v["group"], v["days"], v["p"] is not None) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == [("治疗组", 28, True), ("治疗组", 84, True), ("对照组", 28, True), ("对照组", 84, True)]

@@ -98,6 +98,8 @@ def _listed_timepoints(text: str, start: int, end: int, timepoints: list[Timepoi
     """"The mean scores at 3 and 6 months were 3.9 ± 0.8 and 3.2 ± 0.7, respectively": a list of times
     before as many values, closed by "respectively", dates the values in order; so does a bracket of as many
     values after the times, before a reference ("at 1, 3 and 6 months (1.62, 1.41 and 1.33 vs 1.95)")."""
+    if _listed_cjk_timepoints(text, start, end, timepoints, mentions):
+        return
     close = text.lower().find("respectively", start, end)
     for listed in TIMEPOINT_LIST.finditer(text, start, close if close != -1 else end):
         times = [tp for tp in timepoints if listed.start() <= tp.start < listed.end()]
@@ -111,6 +113,35 @@ def _listed_timepoints(text: str, start: int, end: int, timepoints: list[Timepoi
             for mention, tp in zip(values, times):
                 mention.timepoint = tp
             return
+
+
+#: Between two Chinese times of one list: "、", "和", "及".
+CJK_TIME_JOIN = re.compile(r"\s*[、和及]\s*")
+
+
+def _listed_cjk_timepoints(text: str, start: int, end: int, timepoints: list[Timepoint], mentions: list[Mention]) -> bool:
+    """"治疗后4周、12周，治疗组ALB分别为a、b，对照组分别为c、d": each 分别 (respectively) dates its values with
+    the listed times in order. Returns whether a list was applied."""
+    if "分别" not in text[start:end]:
+        return False
+    times: list[Timepoint] = []
+    for tp in timepoints:
+        if times and CJK_TIME_JOIN.fullmatch(text, times[-1].end, tp.start):
+            times.append(tp)
+        elif len(times) < 2:
+            times = [tp]
+    if len(times) < 2:
+        return False
+    applied = False
+    position = times[-1].end
+    while (at := text.find("分别", position, end)) != -1:
+        values = [m for m in mentions if m.start > at][: len(times)]
+        if len(values) == len(times):
+            for mention, tp in zip(values, times):
+                mention.timepoint = tp
+            applied = True
+        position = at + 2
+    return applied
 
 
 def _bracketed_before_reference(text: str, position: int, end: int, mentions: list[Mention]) -> list[Mention]:
@@ -265,12 +296,17 @@ GROUP_GAP = re.compile(r"[\s)\]%]*(?:[A-Za-zµμ/]+\s+)?(?:in|for|among|with|of)
 CJK_GROUP = re.compile(CJK_ARM)
 
 
+#: The gap between two values of one Chinese list: "g/L、(", " 和 ".
+CJK_LIST_GAP = re.compile(r"[^，,。；;\u4e00-\u9fff]*[、和及与][^，,。；;\u4e00-\u9fff]*")
+
+
 def _assign_cjk_groups(text: str, start: int, mentions: list[Mention]) -> bool:
     """Chinese arms name the group before its values: "观察组SLEDAI评分(4.2±1.3)分低于对照组(7.5±2.1)分".
 
     Each value takes the last arm named before it in its clause; returns whether any was named.
     """
     named = False
+    previous: Mention | None = None
     for mention in mentions:
         if mention.statistic == "count":
             continue
@@ -278,6 +314,9 @@ def _assign_cjk_groups(text: str, start: int, mentions: list[Mention]) -> bool:
         if labels:
             mention.group = labels[-1]
             named = True
+        elif previous is not None and previous.group and CJK_LIST_GAP.fullmatch(text, previous.end, mention.start):
+            mention.group = previous.group  # "治疗组ALB分别为(32.5±3.8)g/L、(35.2±4.1)g/L": both the 治疗组's
+        previous = mention
     return named
 
 
