@@ -532,3 +532,13 @@ def test_chinese_times_listed_before_each_respectively() -> None:
             "(30.6±3.9)g/L，两组比较差异均有统计学意义(P<0.05)。")
     got = [(v["group"], v["days"], v["p"] is not None) for o in extract_text(text).outcomes for v in o["values"]]
     assert got == [("治疗组", 28, True), ("治疗组", 84, True), ("对照组", 28, True), ("对照组", 84, True)]
+
+
+@pytest.mark.parametrize("text, groups", [
+    ("The Child-Pugh score of the treatment group decreased from (9.6±1.4) to (7.1±1.2) (P<0.01).",
+     ["treatment group", "treatment group"]),
+    # a comparison's values belong to different arms: one arm named does not label both
+    ("Objective response rate was higher in the combination arm (41.1% v 23.6%; P = .011).", [None, None]),
+])
+def test_an_arm_in_the_subject_labels_its_values(text: str, groups: list) -> None:
+    assert [v["group"] for o in extract_text(text).outcomes for v in o["values"]] == groups

@@ -365,8 +365,14 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
             if WHOLE_SAMPLE.match(labels[0]):
                 continue  # "For the entire cohort, ...": not an arm
             compared = any(COMPARISON.search(text, a.end, b.start) for a, b in zip(values, values[1:]))
-            if OPENING_ARM.fullmatch(text, clause_start, phrases[0][0]) and not compared:
-                for mention in values:  # "In the MSC group, HbA1c fell from a to b" (not "... fewer deaths (68 vs 120)")
+            arm_end = phrases[0][0] + len(labels[0])
+            subject_arm = (phrases[0][0] < values[0].start and SUBJECT_ARM_BEFORE.search(text, clause_start, phrases[0][0])
+                           and SUBJECT_ARM_VERB.match(text, arm_end) is not None
+                           and not COMPARATIVE.search(text, clause_start, values[-1].start))
+            if (OPENING_ARM.fullmatch(text, clause_start, phrases[0][0]) or subject_arm) and not compared:
+                # "In the MSC group, HbA1c fell from a to b", "The score of the treatment group decreased from a to b"
+                # (not "... fewer deaths (68 vs 120)")
+                for mention in values:
                     mention.group = labels[0]
                 continue
             if ARM_WORD.search(text, phrases[0][0] + len(labels[0]), clause_end):
@@ -377,6 +383,22 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
         if order and values and len(values) % len(order) == 0 and not labels:
             for i, mention in enumerate(values):
                 mention.group = order[i % len(order)]
+
+
+#: An arm named in the clause's subject, before its values: "The Child-Pugh score of the treatment group".
+SUBJECT_ARM_BEFORE = re.compile(r"\b(?:of|in|for)\s+(?:the\s+)?$", re.IGNORECASE)
+#: The verb right after that arm: "... of the treatment group decreased from".
+SUBJECT_ARM_VERB = re.compile(
+    r"\s+(?:(?:significantly|markedly|slightly)\s+)?(?:decreased|increased|fell|rose|dropped|declined|improved|"
+    r"changed|was|were|remained|reached)\b",
+    re.IGNORECASE,
+)
+#: A comparison of arms: its values belong to different arms ("higher in the combination arm (41.1% v 23.6%)").
+COMPARATIVE = re.compile(
+    r"\b(?:higher|lower|greater|less|more|fewer|better|worse|shorter|longer|superior|inferior|than|vs|versus|"
+    r"compared)\b|(?-i:\bv\b)",
+    re.IGNORECASE,
+)
 
 
 def _label_by_following(values: list[Mention], following: list[str | None]) -> None:
