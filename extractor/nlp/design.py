@@ -397,6 +397,10 @@ def _durations(scope: Scope, patterns: Iterable[re.Pattern], anchors: tuple[str,
     return sorted((d for d in found if d is not None), key=lambda d: d[2])
 
 
+#: A closing bracket inside a duration: "(14.2±3.1) months".
+BRACKET_CLOSE = re.compile(r"[)）]")
+
+
 def _duration(match: re.Match) -> tuple[float, float, int, int] | None:
     """Days of one duration match; a stated range ("six to twelve months", "range, 13-24") gives both ends."""
     per_day = _unit_days(match.group("u"))
@@ -407,6 +411,8 @@ def _duration(match: re.Match) -> tuple[float, float, int, int] | None:
     b = _amount(groups.get("b")) if groups.get("b") else None
     lo, hi = _amount(groups.get("lo")), _amount(groups.get("hi"))
     start = match.start("a")
+    if start > match.start() and match.string[start - 1] in "(（" and BRACKET_CLOSE.search(match.string, start, match.end()):
+        start -= 1  # "(14.2±3.1) months": the bracket closed before the unit opens the quote
     if lo is not None and hi is not None:
         return lo * per_day, hi * per_day, start, match.end("hi")
     end = match.end("u")

@@ -99,9 +99,9 @@ N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:
 
 #: Comparison operators, including HTML-escaped ones of scraped pages: "<", "≤", "&lt;", "&L;".
 P_OPERATOR = r"(?:<=|>=|=<|≤|≥|<|>|=|&[lL][tT]?;|&[gG][tT]?;)"
-#: A p-value: "P<0.05", "p = .0517", "P&L;0.01", "P =.642", "p-value < 0.001", "P< 0. 99".
+#: A p-value: "P<0.05", "p = .0517", "P&L;0.01", "P =.642", "p-value < 0.001", "P< 0. 99", "p=0·84" (a Lancet middle dot).
 P_VALUE = re.compile(
-    rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?P<op>{P_OPERATOR}){SPACE}*(?P<value>0?{SPACE}?\.{SPACE}?\d+|[01](?![.\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
+    rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?P<op>{P_OPERATOR}){SPACE}*(?P<value>0?{SPACE}?[.·]{SPACE}?\d+|[01](?![.·\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
 )
 #: A p-value scoped to several values: "all P<0.05", "both p < .01", "P < 0.05 for all", "差异均有统计学意义(P<0.05)".
 P_ALL_CUE = re.compile(r"\b(?:all|both|each|every)\b[^.;()\[\]]{0,12}$|均[^。；;]{0,12}$", re.IGNORECASE)
@@ -306,10 +306,10 @@ INFUSION_MULTIPLE_ANCHORS = ("double", "triple", "dual", "Double", "Triple", "Du
 FOLLOW_UP_UNIT = r"(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?|个月|月|年|周|天|日)"
 _FU_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 #: A duration, or a range of one, or a mean with its SD: "six to twelve months", "17 months", "1-year", "3 years",
-#: "13-24 months", "between 6 and 18 months", "24.5 ± 6.2 months", "3年".
+#: "13-24 months", "between 6 and 18 months", "24.5 ± 6.2 months", "(14.2±3.1) months", "3年".
 FOLLOW_UP_DURATION = (
-    rf"(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|～|〜|至|and){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
-    rf"(?:{SPACE}?(?:±|\+/-){SPACE}?\d+(?:\.\d+)?)?(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
+    rf"[(（]?(?P<a>\d+(?:\.\d+)?|{_FU_NUMBER})(?:{SPACE}?(?:to|-|–|—|~|～|〜|至|and){SPACE}?(?P<b>\d+(?:\.\d+)?|{_FU_NUMBER}))?"
+    rf"(?:{SPACE}?(?:±|\+/-){SPACE}?\d+(?:\.\d+)?)?[)）]?(?:{SPACE}|-)?{FOLLOW_UP_UNIT}"
 )
 _FU = r"follow(?:ed|ing)?[\s-]?up"
 #: Literals of "follow-up" in English and Chinese: the follow-up patterns are matched only around them.

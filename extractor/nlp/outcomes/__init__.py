@@ -42,6 +42,14 @@ from extractor.nlp.outcomes.attribution import (
 from extractor.nlp.outcomes.measures import assign_measures
 
 
+#: A measure that is the follow-up itself ("The patients were followed up for (14.2±3.1) months"): the
+#: design's follow-up, not an outcome.
+FOLLOW_UP_MEASURE = re.compile(
+    r"(?:(?:the\s+)?(?:patients|subjects|participants)\s+(?:were|was)\s+)?(?:mean\s+|median\s+)?"
+    r"follow(?:ed)?[\s-]?up(?:\s+(?:period|time|duration))?(?:\s+(?:for|of|was|lasted))?",
+    re.IGNORECASE,
+)
+
 #: Time words read after a value that name a duration unit only for a mean ("7.1 weeks"), not for a score.
 TIME_UNIT_WORDS = frozenset({"days", "weeks", "months", "years"})
 
@@ -122,6 +130,8 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
         assign_p_values(text, start, end, found)
         assign_units_and_n(text, start, end, found)
         measure = assign_measures(text, start, found, abbreviations, measure)
+        if FOLLOW_UP_MEASURE.fullmatch(measure or ""):
+            measure = None  # the next sentence's values are not the follow-up's
         assign_groups(text, start, end, found)
-        mentions.extend(found)
+        mentions.extend(m for m in found if not FOLLOW_UP_MEASURE.fullmatch(m.measure or ""))
     return build_outcomes(text, mentions)

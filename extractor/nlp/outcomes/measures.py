@@ -97,6 +97,8 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
         phrase = topic_measure if topic_measure and run[0].start >= topic.end() else _measure_phrase(text, anchor, run[0].start)
         if phrase is None or POPULATION_PHRASE.fullmatch(phrase):
             after = _measure_after(text, run[-1].end)
+            if after is None and phrase is None:  # "102 (10%) recurrences were reported, compared with 111 (...)"
+                after = next(filter(None, (_measure_after(text, m.end) for m in run[:-1])), None)
             if after:  # "8 (40%) and 6 (30%) had remission"; not "234 (90%) who received ..., 41 (18%) died"
                 own = [m for m in run if m is not run[-1] and CLAUSE_VERB.search(text, m.end, run[-1].start)]
                 for mention in own:  # "280 (61%) were ER positive and 176 (38%) were ER negative"
@@ -167,18 +169,25 @@ POPULATION_PHRASE = re.compile(
 )
 
 #: What people "had", "achieved" or "showed" after their count: "(83%) had complete healing"; or what they did,
-#: the verb included: "(71.4%) survived to hospital discharge", "(12%) relapsed".
+#: the verb included: "(71.4%) survived to hospital discharge", "(12%) relapsed"; or the events counted: "102 (10%)
+#: recurrences were reported".
 MEASURE_AFTER = re.compile(
     r"[\s)\]]*(?:(?:of\s+(?:the\s+)?)?(?:patients|subjects|participants|(?:tumou?r\s+)?samples|cases)\s+)?"
     r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?"
-    r"(?:(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+(?:a\s+|an\s+)?"
+    r"(?:(?:(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+(?:a\s+|an\s+)?"
     r"(?P<measure>[A-Za-z][\w\-' ]{2,60}?)|"
     r"(?P<event>(?:survived|died|relapsed|responded|recovered|required|needed|underwent|discontinued|withdrew|"
     r"completed)\b(?:[\w\-' ]{0,60}?)))"
-    r"(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))",
+    r"(?=\s*(?:[,.;(\[]|\bat\b|\bafter\b|\bby\b|\bwithin\b|\band\b|$))"
+    r"|(?P<noun>[A-Za-z][\w\-']*(?:\s+[A-Za-z][\w\-']*){0,2}?)"
+    r"(?=\s+(?:(?:were|was)\s+(?:reported|observed|recorded|noted|seen|documented|detected|found)|occurred)\b))",
     re.IGNORECASE,
 )
 
+
+#: How people entered the study: what follows "were" is then no outcome.
+ALLOCATED = re.compile(r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|screened)\b",
+                       re.IGNORECASE)
 
 #: A change named after its values, the change word kept (the values are changes): " greater increase in self
 #: reported minutes of activity per week from ..." gives "increase in self reported minutes of activity per week".
@@ -225,7 +234,10 @@ def _measure_after(text: str, position: int) -> str | None:
     (...) and 46% (...) greater increase in minutes of physical activity per week"."""
     match = MEASURE_AFTER.match(text, position)
     if match:
-        return _clean_measure(match.group("measure") or match.group("event"))
+        measure = _clean_measure(match.group("measure") or match.group("event") or match.group("noun"))
+        if measure and match.group("measure") and (ALLOCATED.match(measure) or (" " not in measure and measure.endswith("ed"))):
+            return None  # "(51.8%) were randomized to PICC", "(48%) were guided": who was studied, not an outcome
+        return measure
     change = CHANGE_IN_AFTER.match(text, position)
     return _clean_measure(change.group("measure")) if change else None
 
