@@ -549,8 +549,9 @@ def test_an_arm_in_the_subject_labels_its_values(text: str, groups: list) -> Non
     ("Median follow-up was 36 (IQR 24-49) months. Among women assigned regional anaesthesia, 102 (10%) "
      "recurrences were reported, compared with 111 (10%) recurrences among the others (hazard ratio 0·97, "
      "95% CI 0·74-1·28; p=0·84).", [("recurrences", 10, 0.84), ("recurrences", 10, None), ("recurrences", 0.97, None)]),
-    # how people entered the study is no outcome
+    # how people entered or stayed in the study is no outcome
     ("Of 100 patients, 52 (52%) were randomized to the catheter arm.", []),
+    ("Thirteen of 15 patients (87%) were available for long-term follow-up.", []),
 ])
 def test_events_counted_after_their_numbers(text: str, expected: list[tuple]) -> None:
     got = [(o["measure"], v["value"], v["p"]["value"] if v["p"] else None)

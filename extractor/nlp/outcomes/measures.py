@@ -185,9 +185,13 @@ MEASURE_AFTER = re.compile(
 )
 
 
-#: How people entered the study: what follows "were" is then no outcome.
-ALLOCATED = re.compile(r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|screened)\b",
-                       re.IGNORECASE)
+#: How people entered or stayed in the study ("were randomized", "were available for follow-up"): what
+#: follows "were" is then no outcome.
+ALLOCATED = re.compile(
+    r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|screened|available|evaluable|"
+    r"analy[sz]ed|lost\s+to\s+follow|followed\s+up)\b",
+    re.IGNORECASE,
+)
 
 #: A change named after its values, the change word kept (the values are changes): " greater increase in self
 #: reported minutes of activity per week from ..." gives "increase in self reported minutes of activity per week".
@@ -236,7 +240,7 @@ def _measure_after(text: str, position: int) -> str | None:
     if match:
         measure = _clean_measure(match.group("measure") or match.group("event") or match.group("noun"))
         if measure and match.group("measure") and (ALLOCATED.match(measure) or (" " not in measure and measure.endswith("ed"))):
-            return None  # "(51.8%) were randomized to PICC", "(48%) were guided": who was studied, not an outcome
+            return None  # "(51.8%) were randomized to PICC", "(87%) were available for follow-up", "(48%) were guided"
         return measure
     change = CHANGE_IN_AFTER.match(text, position)
     return _clean_measure(change.group("measure")) if change else None
