@@ -321,8 +321,16 @@ def _atom_values(text: str, atom: re.Match, left_limit: int) -> list[tuple[float
     return values
 
 
+#: Number words a dose mantissa may be (``DOSE_MANTISSA_WORD``).
+MANTISSA_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                  "ten": 10, "twenty": 20, "fifty": 50, "a hundred": 100}
+
+
 def _number(raw: str) -> float:
-    """A mantissa as a float: "1·6" -> 1.6, "1,000" -> 1000."""
+    """A mantissa as a float: "1·6" -> 1.6, "1,000" -> 1000, "one" -> 1."""
+    word = " ".join(raw.lower().split())
+    if word in MANTISSA_WORDS:
+        return float(MANTISSA_WORDS[word])
     return float(raw.replace("·", ".").replace(",", ""))
 
 

@@ -203,11 +203,13 @@ DOSE_CONTEXT = re.compile(
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: A dose mantissa: "1.0", "1·6", "120", "5,000,000".
 DOSE_MANTISSA = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.·]\d+)?"
+#: A number word before "million" or "billion": "one million MSCs per kilogram".
+DOSE_MANTISSA_WORD = r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a\s+hundred)"
 #: A cell number with its power of ten or word multiplier: "2 × 10^6", "1 x 10(6)", "4×10(7)", "10^7",
-#: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "1.0 (range 0.4–9) 10^6",
+#: "10 × 106" (a copied superscript flattened), "1×10⁶", "1.0E+06", "150 million", "one million", "1.0 (range 0.4–9) 10^6",
 #: "1(0.7–9) × 106" (a parenthesised range after the median belongs to it, not to the dose levels).
 DOSE_ATOM = re.compile(
-    rf"(?<![A-Za-z0-9_.·,])(?P<mant>{DOSE_MANTISSA})?"
+    rf"(?<![A-Za-z0-9_.·,])(?P<mant>{DOSE_MANTISSA}|{DOSE_MANTISSA_WORD}(?={SPACE}(?:millions?|billion)))?"
     rf"(?P<paren>{SPACE}?[(\[（][^()\[\]（）]{{1,40}}[)\]）])?"
     rf"(?:{SPACE}?[×xX*]{SPACE}?10(?:{SPACE}?\^{SPACE}?|{SPACE}?\({SPACE}?|{SPACE}?[eE]|{SPACE}?)(?P<exp>\d{{1,2}})\)?(?!\d|\.\d)"
     rf"|{SPACE}?[×xX*]{SPACE}?10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"

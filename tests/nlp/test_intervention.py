@@ -154,6 +154,8 @@ DOSE_CASES = [
     ("The dose was 4×10(7) cells per infusion.", [(4e7, "cells")]),
     ("Each patient received 10 × 106/kg UC-MSCs.", [(1e7, "cells/kg")]),
     ("MSCs (1×10⁶ cells/kg) were infused.", [(1e6, "cells/kg")]),
+    ("Each patient received one million MSCs per kilogram body weight.", [(1e6, "cells/kg")]),
+    ("A hundred million cells were injected into the knee.", [(1e8, "cells")]),
     ("MSCs were infused at 1·6×10^6 cells per kg.", [(1.6e6, "cells/kg")]),
     ("Cells were given at 1.0E+06 cells/kg.", [(1e6, "cells/kg")]),
     ("Patients were infused with 1.0 to 10 × 10^5 cells/kg MSCs.", [(1e5, "cells/kg"), (1e6, "cells/kg")]),
