@@ -126,6 +126,9 @@ def test_donor(nlp, text, expected):
 
 
 ROUTE_CASES = [
+    ("MSC sheets were applied to the wound surface of 10 patients.", ["topical"]),
+    ("MSCs were injected into the gluteus muscle of 10 patients.", ["intramuscular"]),
+    ("Local multipoint injection of UC-MSCs around the ulcer was performed in 28 patients.", ["intralesional"]),
     ("Bone marrow MSCs were infused intravenously.", ["intravenous"]),
     ("Patients received six intrathecal (IT) injections; each IT dose held MSC-NPs.", ["intrathecal"]),
     ("Patients were treated intravenously (4 times) and intrathecally (3 times) with hUC-MSCs.",
