@@ -46,6 +46,7 @@ def xfail(*values, reason: str):
 
 
 CELL_TYPE_CASES = [
+    ("Human amniotic epithelial cells were infused in 9 patients.", ["other"]),
     ("Patients received bone marrow-derived mesenchymal stromal cells.", ["msc"]),
     ("hUCMSCs were infused twice.", ["msc"]),
     ("Darvadstrocel was injected into the fistula tracts.", ["msc"]),
