@@ -557,3 +557,14 @@ def test_events_counted_after_their_numbers(text: str, expected: list[tuple]) ->
     got = [(o["measure"], v["value"], v["p"]["value"] if v["p"] else None)
            for o in extract_text(text).outcomes for v in o["values"]]
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fatigue and headache were 10% and 20%, respectively.", [("Fatigue", 10), ("headache", 20)]),
+    ("Manipulative and body-based practices and alternative medical systems were 27% and 13%, respectively.",
+     [("Manipulative and body-based practices", 27), ("alternative medical systems", 13)]),
+    # a new subject after a value still starts a measure of its own
+    ("Serum ALT fell (p = .05) and DAS28 changes were -1.6 ± 1.5.", [("DAS28 changes", -1.6)]),
+])
+def test_coordinated_subjects_with_respectively(text: str, expected: list[tuple]) -> None:
+    assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

@@ -290,6 +290,12 @@ TRANSITIVE_VERB = re.compile(r"reduced|increased|decreased|improved|lowered|rais
 OBJECT_END = re.compile(r"\s(?:from|by|to)\s")
 
 
+#: A bare noun phrase opening a clause before "and": "Fatigue" of "Fatigue and headache were ...".
+COORDINATED_HEAD = re.compile(r"\s*(?:[A-Za-z][\w\-']*\s+){0,3}[A-Za-z][\w\-']*\s*")
+#: "respectively" closing the values that follow, within their sentence.
+RESPECTIVELY_AHEAD = re.compile(r"[^.;]{0,200}?\brespectively\b", re.IGNORECASE)
+
+
 def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | None:
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
@@ -301,7 +307,9 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     segment = GROUP_LIST_BEFORE_VERB.sub(" ", segment)  # nor at ", C and placebo were"
     segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
-    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()):
+    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()) and not (
+            COORDINATED_HEAD.fullmatch(segment, 0, new.start()) and RESPECTIVELY_AHEAD.match(text, value_start)):
+        # "(p = .05) and DAS28 changes were": a new subject; not "Fatigue and headache were 10% and 20%, respectively"
         segment = segment[new.start("subject") :]
     cjk = CJK_VERB.search(segment)
     if cjk and CJK_CHAR.search(segment):
@@ -422,6 +430,8 @@ def _split_measures(phrase: str, run: list[Mention], sentence: str) -> list[str]
     head_match = re.match(r"(.*\b(?:of|in)\s+)(.+)$", phrase)
     head, listed = (head_match.group(1), head_match.group(2)) if head_match else ("", phrase)
     parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed) if p.strip()]
+    if len(parts) > len(run) == 2 and "respectively" in sentence and " and " in listed:
+        parts = [p.strip() for p in listed.rsplit(" and ", 1)]  # "Manipulative and body-based practices and X"
     if len(parts) < 2 or len(run) % len(parts) or len(run) < len(parts):
         return [phrase]
     if "respectively" not in sentence and len(run) == len(parts):
