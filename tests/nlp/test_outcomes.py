@@ -568,3 +568,12 @@ def test_events_counted_after_their_numbers(text: str, expected: list[tuple]) ->
 ])
 def test_coordinated_subjects_with_respectively(text: str, expected: list[tuple]) -> None:
     assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+def test_a_later_comparison_with_one_arm_named_takes_the_other_arm_for_its_first_value() -> None:
+    text = ("After 6 months, the urinary protein of the observation group [(0.82±0.31) g] was lower than that of the "
+            "control group [(1.46±0.52) g], and the serum albumin [(36.4±4.2) g/L] was higher than that of the "
+            "control group [(31.2±3.9) g/L].")
+    groups = [(o["measure"], v["group"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert groups == [("urinary protein", "observation group"), ("urinary protein", "control group"),
+                      ("serum albumin", "observation group"), ("serum albumin", "control group")]

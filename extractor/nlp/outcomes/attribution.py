@@ -377,6 +377,14 @@ def assign_groups(text: str, start: int, end: int, mentions: list[Mention]) -> N
                 continue
             if ARM_WORD.search(text, phrases[0][0] + len(labels[0]), clause_end):
                 continue  # "for the A group and the B plus C group": a second arm this reading missed
+            if len(order) == 2 and len(values) == 2 and labels[0] in order and compared:
+                # "..., and albumin [a] was higher than that of the control group [b]" after a clause naming both
+                # arms: the value without the arm named belongs to the other one
+                other = order[1] if labels[0] == order[0] else order[0]
+                named = _group_right_after(text, values[1], phrases) or (labels[0] if phrases[0][0] > values[0].end else None)
+                if named == labels[0]:
+                    values[0].group, values[1].group = other, labels[0]
+                    continue
             if any(following):  # "HbA1c fell from a to b in the MSC group": the values before the one arm named
                 _label_by_following(values, following)
                 continue
