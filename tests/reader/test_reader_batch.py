@@ -132,7 +132,7 @@ def stop_midway(process: subprocess.Popen, db: Path, *, sig: int, total: int) ->
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path, sig: int) -> None:
-    total = 150
+    total = 400  # enough that a fast run cannot finish between the check for stored documents and the signal
     folder, db = tmp_path / "in", tmp_path / "out.db"
     make_inputs(folder, total)
     first = start_run(folder, db)
