@@ -403,8 +403,8 @@ SUBJECT_ARM_VERB = re.compile(
 )
 #: A comparison of arms: its values belong to different arms ("higher in the combination arm (41.1% v 23.6%)").
 COMPARATIVE = re.compile(
-    r"\b(?:higher|lower|greater|less|more|fewer|better|worse|shorter|longer|superior|inferior|than|vs|versus|"
-    r"compared)\b|(?-i:\bv\b)",
+    rf"\b(?:higher|lower|greater|less|more|fewer|better|worse|shorter|longer|superior|inferior|compared)\b|"
+    rf"{COMPARISON.pattern}|(?-i:\bv\b)",
     re.IGNORECASE,
 )
 
