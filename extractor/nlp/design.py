@@ -253,9 +253,10 @@ def _uncontrolled_study(cues: Cues) -> tuple[str, list[Hit]] | None:
         return "case_series", cues.first("case_series", "retrospective")
     study = cues.all("single_arm", "study", "prospective", "blind_open", "non_randomized")
     phase = _phase(cues.scope)[0]
-    treated = phase or _participant_count(cues.scope) or PRIMARY_VERB.search(cues.scope.text) or cues.has("single_arm")
     if study or phase or cues.scope.structured:
         # a study nobody is counted or treated in (a laboratory, modelling or survey paper): abstain
+        treated = (phase or cues.has("single_arm") or _participant_count(cues.scope)
+                   or PRIMARY_VERB.search(cues.scope.text))
         return ("single_arm", study[:1]) if treated else (None, [])
     if _participant_count(cues.scope):
         # treated patients measured before and after: a before-after study; else a descriptive series

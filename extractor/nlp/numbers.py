@@ -90,7 +90,8 @@ def find_counts(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-_GROUPING = re.compile(r"[,\s\u2008\u2009\u202f]")
+#: What may group a number's digits: commas and any space (``\s`` holds the thin, narrow and no-break ones).
+DIGIT_GROUPING = re.compile(r"[,\s]")
 _CHINESE_NUMBER = re.compile(CHINESE_NUMBER_PATTERN)
 
 
@@ -99,7 +100,7 @@ def parse_number(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    compact = _GROUPING.sub("", text)
+    compact = DIGIT_GROUPING.sub("", text)
     if compact.isdecimal():
         return int(compact)
     if _CHINESE_NUMBER.fullmatch(text):

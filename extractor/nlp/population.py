@@ -465,15 +465,14 @@ def _clause_after(grammar: Grammar, ctx: _Context, end: int) -> str:
 
 #: Studies pooling the count that follows: "Ten RCTs with 480 patients", "12 studies involving 612 participants",
 #: "15 trials (n = 734".
+_STUDIES = r"\b(?:trials|studies|RCTs|articles|reports|publications)"
 POOLED_BEFORE = re.compile(
-    r"\b(?:trials|studies|RCTs|articles|reports|publications)\s*(?:[(,]\s*)?"
+    rf"{_STUDIES}\s*(?:[(,]\s*)?"
     r"(?:with|involving|including|enrolling|comprising|totall?ing|of|n\s*=)\s*(?:a\s+total\s+of\s+)?$",
     re.IGNORECASE,
 )
-
-
 #: Studies before an "n =" that pools them: "15 trials (n = 734)".
-POOLED_N_BEFORE = re.compile(r"\b(?:trials|studies|RCTs|articles|reports|publications)\s*[(,]\s*$", re.IGNORECASE)
+POOLED_N_BEFORE = re.compile(rf"{_STUDIES}\s*[(,]\s*$", re.IGNORECASE)
 
 
 def _tier(grammar: Grammar, ctx: _Context, start: int, end: int, *, inner: str = "") -> int | None:
@@ -773,8 +772,8 @@ EACH_GROUP_N = re.compile(
 #: A Chinese group and its size: "治疗组30例", "对照组(48例)", "研究组 n=30" is not this (see N_EQUALS).
 CJK_GROUP_N = re.compile(rf"(?P<label>{CJK_ARM})\s*[(（]?\s*(?P<n>\d+)\s*(?:例|名|人)")
 #: Equal arms, the count first: "with 30 cases in each group", "20 patients per group".
-EACH_GROUP_N_AFTER = re.compile(
-    r"\b(?P<n>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:cases|patients|subjects|participants)\s+(?:in\s+each|per)\s+(?:group|arm)\b",
+EACH_GROUP_N_AFTER = re.compile(  # matched at each count (``_anchored``), not scanned over the text
+    rf"(?P<n>{COUNT_PATTERN})\s+(?:cases|patients|subjects|participants)\s+(?:in\s+each|per)\s+(?:group|arm)\b",
     re.IGNORECASE,
 )
 #: Equal arms in Chinese: "每组30例" (30 cases in each group), "分为观察组和对照组各40例" (40 each).
@@ -925,7 +924,8 @@ def _arms_across_sentences(grammar: Grammar, ctx: _Context) -> list[ArmCount]:
 def _arms_each_group(ctx: _Context) -> list[ArmCount]:
     """"divided into the A group and the B group, and each group had 20 cases": equal arms named in a list;
     "2.5 × 10^7, 5 × 10^7, or 1 × 10^8 cells ..., three patients in each cluster": one arm per dose."""
-    each = EACH_GROUP_N.search(ctx.text) or EACH_GROUP_N_AFTER.search(ctx.text) or EACH_GROUP_N_CJK.search(ctx.text)
+    each = (EACH_GROUP_N.search(ctx.text) or next(_anchored(EACH_GROUP_N_AFTER, ctx), None)
+            or EACH_GROUP_N_CJK.search(ctx.text))
     if each is None:
         return _arms_each_dose(ctx)
     start, _ = ctx.sentence_bounds(each.start())

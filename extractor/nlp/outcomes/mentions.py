@@ -42,6 +42,7 @@ from extractor.nlp.patterns import (
     VALUE_RANGE,
     VERSUS,
 )
+from extractor.nlp.numbers import DIGIT_GROUPING
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
@@ -119,12 +120,9 @@ class Mention:
         return self.timepoint is not None and self.timepoint.label == "baseline"
 
 
-_GROUPING = re.compile(r"[\s\u00a0\u2009\u202f,]")
-
-
 def to_float(text: str) -> float:
     """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '1·6' -> 1.6, '0. 99' -> 0.99."""
-    cleaned = _GROUPING.sub("", text).replace("·", ".")
+    cleaned = DIGIT_GROUPING.sub("", text).replace("·", ".")
     return float("-" + cleaned[1:] if cleaned[:1] in "−–‒" and cleaned else cleaned)
 
 
