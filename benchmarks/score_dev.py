@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Extract a dev set in memory (no database) and score it with the reference scorers.
 
-usage: python benchmarks/score_dev.py [msc|pico|ebmnlp|all] [--keep OUT.jsonl]
+usage: python benchmarks/score_dev.py [msc|msc2|pico|ebmnlp|yun|all] [--keep OUT.jsonl] [--out DIR]
 
 Reads ../shared/eval/<set>/inputs, writes exchange-format predictions to a
-temporary JSONL file and runs ../shared/eval/score.py (msc_dev) or
-score_external.py (pico_dev, ebmnlp_dev) on it. Exits 0 with a note when
-../shared is absent.
+temporary JSONL file (or ``DIR/<set>.jsonl`` with ``--out``, for a record-level
+diff with ``benchmarks/diff_dev.py``) and runs ../shared/eval/score.py (msc_dev,
+msc2_dev), score_external.py (pico_dev, ebmnlp_dev) or yun_dev/score_yun.py on
+it. Exits 0 with a note when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from extractor.records import build_record, exchange_dict
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 SETS = {
     "msc": ("msc_dev", "score.py", "gold"),
+    "msc2": ("msc2_dev", "score.py", "gold"),
     "pico": ("pico_dev", "score_external.py", "gold.jsonl"),
     "ebmnlp": ("ebmnlp_dev", "score_external.py", "gold.jsonl"),
+    "yun": ("yun_dev", "yun_dev/score_yun.py", "gold.jsonl"),
 }
 
 
@@ -51,9 +54,12 @@ def main(argv: list[str]) -> int:
         print(f"no dev sets at {EVAL}; nothing to score")
         return 0
     keep = Path(argv[argv.index("--keep") + 1]) if "--keep" in argv else None
+    folder_out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else None
+    if folder_out:
+        folder_out.mkdir(parents=True, exist_ok=True)
     for key in SETS if which == "all" else [which]:
         folder, scorer, gold = SETS[key]
-        out = keep or Path(tempfile.mkstemp(suffix=".jsonl")[1])
+        out = keep or (folder_out / f"{key}.jsonl" if folder_out else Path(tempfile.mkstemp(suffix=".jsonl")[1]))
         n, seconds = predict(EVAL / folder / "inputs", out)
         print(f"== {folder}: {n} documents, NLP {seconds:.2f}s ({n / seconds:.0f} docs/s)")
         subprocess.run([sys.executable, str(EVAL / scorer), str(EVAL / folder / gold), str(out)], check=False)

@@ -44,8 +44,8 @@ from spacy.tokens import Doc
 
 from extractor.nlp.concepts import CJK
 from extractor.nlp.findings import Section, Span
-from extractor.nlp.numbers import COUNT as COUNT_RE
-from extractor.nlp.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
+from extractor.nlp.grammar.numbers import COUNT as COUNT_RE
+from extractor.nlp.grammar.numbers import CHINESE_NUMBER_PATTERN, COUNT_PATTERN, NUMBER_WORDS_PATTERN, parse_number
 from extractor.nlp.patterns import CJK_ARM
 from extractor.nlp.vocab import load_vocabulary
 

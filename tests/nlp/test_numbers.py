@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.nlp.numbers import COUNT, parse_chinese_number, parse_number, parse_number_words
+from extractor.nlp.grammar.numbers import COUNT, parse_chinese_number, parse_number, parse_number_words
 
 PARSE_CASES = [
     ("64", 64),

@@ -117,6 +117,11 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
         for i, mention in enumerate(run):
             mention.measure = parts[i % len(parts)]
             mention.aliases = list(defined)
+    for i, mention in enumerate(mentions):
+        after = _measure_after(text, mention.pair_end) if mention.pair_end else None
+        if after:  # "5 of the 24 patients (20.8%) were dead": counted people, then what they were or did
+            for member in mentions[i : i + 2]:
+                member.measure = after
     for mention in mentions:
         if mention.measure_hint:
             mention.measure = _clean_measure(mention.measure_hint) or mention.measure

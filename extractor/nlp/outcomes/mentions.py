@@ -42,11 +42,17 @@ from extractor.nlp.patterns import (
     VALUE_RANGE,
     VERSUS,
 )
-from extractor.nlp.numbers import DIGIT_GROUPING
+from extractor.nlp.grammar import Expression, find_expressions, read_expression
+from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
 
+
+#: Effect estimates that compare groups (FORMAT 1.1): their kind is a change, never a mean.
+EFFECT_STATISTICS = frozenset(
+    {"odds_ratio", "risk_ratio", "hazard_ratio", "mean_difference", "std_mean_difference", "risk_difference"}
+)
 
 #: People nouns: the gate for counts of people.
 PEOPLE_NOUN = re.compile(r"patients|participants|subjects|cases|children|women|\bmen\b")
@@ -113,6 +119,7 @@ class Mention:
     aliases: list[str] = field(default_factory=list)
     measure_hint: str | None = None
     group: str | None = None
+    pair_end: int | None = None  # a count written with its percentage: where the pair ends
 
     @property
     def baseline(self) -> bool:
@@ -144,22 +151,27 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
     if not DIGIT.search(sentence):
         return []
     lower = sentence.lower()
-    taken = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)] if "p" in lower else []
+    p_spans = [(m.start(), m.end()) for m in P_VALUE.finditer(text, start, end)] if "p" in lower else []
+    taken: list[tuple[int, int]] = []
     mentions: list[Mention] = []
 
     def claim(mention: Mention) -> None:
         if DOSE_CONTEXT.match(text, mention.end):
             taken.append((mention.start, mention.end))
             return  # "1.0 (range 0.4-9) 10^6 cells/kg" is a dose, not an outcome
-        if all(mention.end <= s or mention.start >= e for s, e in taken):
+        if all(mention.end <= s or mention.start >= e for s, e in taken) and not any(
+                s <= mention.start < e for s, e in p_spans):
             taken.append((mention.start, mention.end))
             if CHANGE_BY.search(text, max(start, mention.start - 40), mention.start):
                 mention.kind = "change"  # "decreased by 3.9 points (95% CI ...)", "improved by 5.2% ± 3.1%"
             mentions.append(mention)
 
-    for mention in _spread_mentions(text, start, end, lower):
+    for mention in _grammar_mentions(text, start, end):
+        if isinstance(mention, tuple):  # an undecided expression: its numbers are not values of their own
+            taken.append(mention)
+            continue
         claim(mention)
-    for mention in _interval_mentions(text, start, end, lower):
+    for mention in _late_spread_mentions(text, start, end, lower):
         claim(mention)
     if "%" in sentence:
         # the "95%" of "95% CI" is never a percentage
@@ -169,7 +181,7 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
     if BARE_CUES.search(lower):
         if timepoints is None:
             timepoints = find_timepoints(text, start, end)
-        for mention in _bare_mean_mentions(text, start, end, taken, timepoints):
+        for mention in _bare_mean_mentions(text, start, end, taken + p_spans, timepoints):
             claim(mention)
     if PEOPLE_NOUN.search(lower):
         for mention in _count_mentions(text, start, end):
@@ -177,76 +189,101 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _spread_mentions(text: str, start: int, end: int, lower: str):
-    sentence = text[start:end]
-    has_sd = SPREAD_WORD.search(lower) is not None
-    has_pm = any(k in sentence for k in ("±", "+/", "+-", "/+"))  # every spelling of PLUS_MINUS
-    if not (has_sd or has_pm):
-        return
-    se_named = re.search(r"\b(?:SE|SEM|S\.E\.M?|standard errors?)\b", sentence)
-    sd_named = re.search(r"\b(?:SD|S\.D\.|standard deviations?)\b", sentence)
-    for match in MEAN_SD_PAREN.finditer(text, start, end) if has_sd else ():
-        kind = match.group("kind").lower()
-        statistic = "mean_se" if kind.startswith(("se", "s.e", "standard error")) else "mean_sd"
-        yield _mention(match, statistic, "mean_sd_paren", spread=to_float(match.group("spread")))
-    for match in MEAN_PM.finditer(text, start, end) if has_pm else ():
-        statistic = "mean_se" if se_named and not sd_named else "mean_sd"
-        mention = _mention(match, statistic, "mean_pm", spread=to_float(match.group("spread")))
-        if match.group("unit1") or match.group("unit2"):
-            mention.unit = "%"
-        elif match.group("unitw"):
-            mention.unit = match.group("unitw")
-        yield mention
-    if not has_sd:
-        return
-    for pattern, rule in ((MEAN_M_SD, "mean_m_sd"), (MEAN_SD_LATE, "mean_sd_late")):
-        for match in pattern.finditer(text, start, end):
-            statistic = "mean_se" if match.group("kind").upper().startswith("SE") else "mean_sd"
-            mention = _mention(match, statistic, rule, spread=to_float(match.group("spread")))
-            if "unit1" in match.re.groupindex and match.group("unit1"):
-                mention.unit = "%"
+#: Statistic words before a value, the nearest deciding an unlabelled bracket: "median", "mean", "decreased by".
+STATISTIC_CUE = re.compile(r"\b(?:(?P<median>median)|(?P<mean>mean|average|averaged))\b", re.IGNORECASE)
+
+
+def _statistic_cue(text: str, start: int, position: int) -> str | None:
+    """"median" or "mean" when the nearest statistic word in the value's clause (60 characters) says so;
+    "change" for a change cue without one."""
+    lo = max(clause_start_of(text, start, position), position - 60)
+    cue = None
+    for cue in STATISTIC_CUE.finditer(text, lo, position):
+        pass
+    if cue is not None:
+        return "median" if cue.group("median") else "mean"
+    return "change" if CHANGE_CUE.search(text, lo, position) else None
+
+
+def _grammar_mentions(text: str, start: int, end: int):
+    """The statistic expressions of the grammar layer, decided and made mentions (a count gives two)."""
+    labelled_ci = None
+    for expression in find_expressions(text, start, end):
+        if _after_test_statistic(text, start, expression.value_start):
+            continue
+        near = text[max(clause_start_of(text, start, expression.start), expression.start - 30) : expression.start]
+        if DEMOGRAPHIC_CUE.search(near) or (expression.statistic == "count" and DEMOGRAPHIC_SHARE.search(near)):
+            yield (expression.start, expression.end)  # "mean age 70.2 (57, 81)", "follow-up (median, 17 months; ...)"
+            continue
+        cue = _statistic_cue(text, start, expression.value_start)
+        if cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
+            cue = "median"  # "median" written shortly before governs the bare intervals after it
+        decided = read_expression(text, expression, cue=cue, labelled_ci=labelled_ci)
+        if decided is None or (decided.statistic == "count" and STUDY_FLOW_AFTER.match(text, expression.end)):
+            if {"interval", "ci", "iqr", "range"} & set(expression.roles):
+                yield (expression.start, expression.end)  # "a (b, c)" undecided is still never three values
+            continue
+        if "ci" in decided.roles and decided.statistic in ("mean_ci", "median", "percent"):
+            labelled_ci = labelled_ci or decided.statistic
+        yield from _expression_mentions(text, decided)
+
+
+#: What counted people did that makes them study flow, not an outcome: "treated with bmMSCs were available for
+#: follow-up", "were randomized to".
+STUDY_FLOW_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:were|was)\s+(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|"
+    r"screened|available|evaluable|analy[sz]ed|lost\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+#: The percentage of a count's pair, its sign included when written: "92.9%", "68.8".
+PERCENT_VALUE = re.compile(rf"{DECIMAL}(?:[\s\u00a0]?%)?")
+
+
+def _expression_mentions(text: str, expression: Expression):
+    """One mention per number the expression reports: a count with its percentage gives both."""
+    end = expression.end
+    while end > expression.start and text[end - 1].isspace():
+        end -= 1
+    statistic = expression.statistic
+    if statistic == "count":
+        count_end = expression.pair[0] if expression.pair else end
+        while count_end > expression.start and text[count_end - 1] in " \u00a0([,;（":
+            count_end -= 1
+        yield Mention(start=expression.start, end=count_end, value=expression.value, statistic="count",
+                      rule=f"grammar:{expression.form}", n=expression.n, pair_end=end)
+        if expression.pair:
+            lo, hi = expression.pair
+            while text[lo] in " \u00a0([,;（":
+                lo += 1
+            hi = PERCENT_VALUE.match(text, lo).end()
+            mention = Mention(start=lo, end=hi, value=expression.extra["percent"], statistic="percent",
+                              rule=f"grammar:{expression.form}", n=expression.n, unit="%")
             yield mention
-    if occurs(MEAN_SD_HEADER, text, start - 300, end):
-        for match in VALUE_PAREN_SPREAD.finditer(text, start, end):
-            yield _mention(match, "mean_sd", "mean_paren_under_header", spread=to_float(match.group("spread")))
-
-
-def _interval_mentions(text: str, start: int, end: int, lower: str):
-    has_ci = CI_WORD.search(lower) is not None
-    labelled: tuple[int, str] | None = None  # where the first labelled CI ends, and its statistic
-    for match in VALUE_CI.finditer(text, start, end) if has_ci else ():
-        before = text[max(start, match.start() - 60) : match.start()]
-        if MEDIAN_CUE.search(before):
-            statistic = "median"
-        elif match.group("unit1") and not MEAN_CUE.search(before) and not CHANGE_CUE.search(before):
-            statistic = "percent"
-        else:
-            statistic = "mean_ci"
-        labelled = labelled or (match.end(), statistic)
-        yield _interval(match, statistic, "value_ci")
-    if labelled is not None:
-        # "40% (95% CI 13% to 73%), 34% (6% to 69%) and 46% (12% to 91%)": the CI label is written once
-        for match in VALUE_PAREN_INTERVAL.finditer(text, labelled[0], end):
-            low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
-            if low <= value <= high:
-                yield _interval(match, labelled[1], "value_ci_list")
-    if "iqr" in lower or "interquartile" in lower or "q1" in lower:
-        for match in VALUE_IQR.finditer(text, start, end):
-            yield _interval(match, "median_iqr", "value_iqr")
-    if "range" in lower:
-        for match in VALUE_RANGE.finditer(text, start, end):
-            before = text[max(start, match.start() - 30) : match.start()]
-            cues = MEAN_CUE.findall(before)
-            statistic = "mean" if cues and cues[-1].lower() in ("mean", "average") else "median_range"
-            yield _interval(match, statistic, "value_range")
-    if not occurs(IQR_CONTEXT, text, start - 600, end):
         return
-    for match in VALUE_PAREN_INTERVAL.finditer(text, start, end):
-        before = text[max(start, match.start() - 40) : match.start()]
-        low, value, high = (to_float(match.group(g)) for g in ("low", "value", "high"))
-        if (occurs(IQR_CONTEXT, text, match.start() - 600, match.start()) and low <= value <= high
-                and not DEMOGRAPHIC_CUE.search(before)):
-            yield _interval(match, "median_iqr", "median_paren_interval")
+    mention = Mention(start=expression.start, end=end, value=expression.value, statistic=statistic,
+                      rule=f"grammar:{expression.form}", spread=expression.spread, low=expression.low,
+                      high=expression.high, n=expression.n, p=expression.p, unit=expression.unit)
+    if statistic in EFFECT_STATISTICS:
+        mention.kind = "change"
+        mention.measure_hint = None
+    yield mention
+    if statistic == "percent" and "count" in expression.extra:
+        yield Mention(start=expression.start, end=end, value=float(expression.extra["count"]), statistic="count",
+                      rule=f"grammar:{expression.form}", n=expression.n)
+
+
+def _late_spread_mentions(text: str, start: int, end: int, lower: str):
+    """A spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)"."""
+    if SPREAD_WORD.search(lower) is None:
+        return
+    for match in MEAN_SD_LATE.finditer(text, start, end):
+        statistic = "mean_se" if match.group("kind").upper().startswith("SE") else "mean_sd"
+        mention = _mention(match, statistic, "mean_sd_late", spread=to_float(match.group("spread")))
+        if match.group("unit1"):
+            mention.unit = "%"
+        yield mention
 
 
 def _percent_mentions(text: str, start: int, end: int):

@@ -1,5 +1,13 @@
-"""Whole numbers as abstracts write them: digits, English number words, Chinese numerals.
+"""The project's one number parser: decimals, scientific forms, whole numbers in digits and words.
 
+Decimals (``parse_value``): signs written with a hyphen, minus or dash ("−7.9",
+"–13.24"), middle-dot decimals ("4·7"), leading dots (".37"), thousands grouped
+with commas or thin / narrow / no-break spaces ("533,482.5", "12\u2009480"),
+scientific forms ("1 × 10^6", "1×10(6)", "10^7", "1.0E+06", "2 × 10⁶" and the
+flattened "10 × 106" of a copied superscript). ``DECIMAL`` is the pattern every
+statistic form embeds.
+
+Whole numbers (``parse_number``):
 ``parse_number("Forty-five") == 45``, ``parse_number("one hundred and two") == 102``,
 ``parse_number("1,491") == 1491``, ``parse_number("九十二") == 92``. The regular
 expressions are exported as pattern strings so that other rule modules can
@@ -146,3 +154,66 @@ def parse_chinese_number(text: str) -> int | None:
             total += (digit or 1) * CHINESE_SCALES[ch]
             digit = 0
     return total + digit
+
+
+# --- decimals and scientific forms -----------------------------------------------------------------
+
+#: Sign glyphs of copied abstracts: hyphen, minus, en dash, figure dash ("−7.9", "–13.24").
+SIGN_CHARS = "+-−–‒"
+#: A sign: only where no word, digit or closing bracket stands before it, so "10–15" is a range, not 10 and −15.
+SIGN = r"(?:(?<![\w)\]%.·])[+\-−–‒][ \u00a0\u2009\u202f]?)"
+#: Thousands grouped by a comma or a thin, narrow or no-break space: "533,482", "12\u2009480".
+_GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,]|,\d)|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d\u00a0\u2009\u202f])"
+#: An unsigned decimal: "4.7", "4·7", ".37", "1,491.5", "12"; not the tail of a word ("IL-6") or of a decimal.
+UNSIGNED = rf"(?<![\w.·,^])(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
+#: A signed decimal: "−7.9", "+0.59", "-.37", "533,482.5".
+DECIMAL = rf"{SIGN}?(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
+#: A power of ten after a mantissa: " × 10^6", "×10(6)", " x 10⁶", "E+06", "× 106" (a flattened superscript).
+POWER_OF_TEN = (
+    r"[ \u00a0]?[×xX*][ \u00a0]?10(?:[ \u00a0]?\^[ \u00a0]?(?P<exp>[-−]?\d{1,2})|[ \u00a0]?\((?P<exp_paren>[-−]?\d{1,2})\)"
+    r"|(?P<exp_sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<exp_flat>\d)(?!\d))|[eE](?P<exp_e>[+\-−]?\d{1,2})(?!\d)"
+)
+#: A number in scientific form: "1 × 10^6", "2.5×10(7)", "1.0E+06", "10^7".
+SCIENTIFIC = rf"(?:(?P<mantissa>{DECIMAL})(?:{POWER_OF_TEN})|(?<![\w.])10[ \u00a0]?(?:\^|\()[ \u00a0]?(?P<exp_bare>\d{{1,2}})\)?)"
+
+DECIMAL_RE = re.compile(DECIMAL)
+SCIENTIFIC_RE = re.compile(SCIENTIFIC)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_GROUP_MARKS = re.compile(r"[,\u00a0\u2009\u202f ]")
+
+
+def parse_decimal(text: str) -> float:
+    """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '4·7' -> 4.7, '.37' -> 0.37, '- 2.1' -> -2.1.
+
+    Raises ``ValueError`` when ``text`` is not one decimal.
+    """
+    cleaned = _GROUP_MARKS.sub("", text.strip()).replace("·", ".")
+    if cleaned[:1] in "−–‒":
+        cleaned = "-" + cleaned[1:]
+    return float(cleaned)
+
+
+def parse_value(text: str) -> float | None:
+    """The number ``text`` writes, decimal, scientific or whole in words; None when it is none of them.
+
+    ``parse_value("1 × 10^6") == 1e6``, ``parse_value("10 × 106") == 1e7``, ``parse_value("−.37") == -0.37``,
+    ``parse_value("Forty-five") == 45``.
+    """
+    text = text.strip()
+    if DECIMAL_RE.fullmatch(text):
+        return parse_decimal(text)
+    sci = SCIENTIFIC_RE.fullmatch(text)
+    if sci:
+        return _scientific_value(sci)
+    whole = parse_number(text)
+    return float(whole) if whole is not None else None
+
+
+def _scientific_value(match: re.Match) -> float:
+    """The value of a ``SCIENTIFIC`` match."""
+    groups = match.groupdict()
+    if groups["exp_bare"]:
+        return 10.0 ** int(groups["exp_bare"])
+    exponent = next(groups[k] for k in ("exp", "exp_paren", "exp_sup", "exp_flat", "exp_e") if groups[k])
+    exponent = exponent.translate(_SUPERSCRIPTS).replace("−", "-")
+    return parse_decimal(groups["mantissa"]) * 10.0 ** int(exponent)
