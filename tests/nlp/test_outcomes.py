@@ -194,14 +194,15 @@ def test_outcome_rules(text: str, expected: list[tuple]) -> None:
 
 def test_percent_after_a_fraction_of_people() -> None:
     outcomes = extract_text("Cartilage volume increased in 7/12 patients (58%).").outcomes
-    (value,) = [v for o in outcomes for v in o["values"]]
-    assert (value["statistic"], value["value"], value["n"]) == ("percent", 58, 12)
+    # FORMAT 1.1: events out of a total give the count and the percentage, both with the total
+    assert [(v["statistic"], v["value"], v["n"]) for o in outcomes for v in o["values"]] == [
+        ("count", 7, 12), ("percent", 58, 12)]
 
 
 def test_percent_with_denominator() -> None:
     outcomes = extract_text("At 6 months, 10 of 12 patients (83%) had complete healing.").outcomes
-    (value,) = [v for o in outcomes for v in o["values"]]
-    assert (value["statistic"], value["value"], value["n"], value["days"]) == ("percent", 83, 12, 180)
+    assert [(v["statistic"], v["value"], v["n"], v["days"]) for o in outcomes for v in o["values"]] == [
+        ("count", 10, 12, 180), ("percent", 83, 12, 180)]
 
 
 def test_units_propagate_within_a_measure() -> None:
@@ -239,7 +240,7 @@ def test_background_section_numbers_are_context_not_results() -> None:
         "Results: Remission was achieved by 7 of 10 patients (70%) at 6 months."
     )
     values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
-    assert values == [70]
+    assert values == [7, 70]
 
 
 def test_a_list_ending_in_a_percent_is_a_list_of_percentages() -> None:
@@ -266,13 +267,22 @@ def test_the_title_line_is_its_own_sentence() -> None:
         "Results: Remission was achieved by 7 of 10 patients (70%) at 6 months."
     )
     values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
-    assert values == [70]
+    assert values == [7, 70]
 
 
 def test_a_lone_background_heading_keeps_the_abstract() -> None:
     text = "Background/Objective: We tested cells in ten patients. The mean score fell from 3.2 ± 0.4 to 2.1 ± 0.3 at week 4."
     values = [v["value"] for o in extract_text(text).outcomes for v in o["values"]]
     assert values == [3.2, 2.1]
+
+
+@pytest.mark.parametrize("text", [
+    "Twenty patients (mean age 44.3 ± 8.1 years; 12 women) received MSCs.",
+    "The median age was 48 years (range, 28 to 76 years).",
+    "Mean follow-up (median, 17 months; range, 13-24) was long.",
+])
+def test_descriptors_of_who_was_enrolled_are_not_outcomes(text: str) -> None:
+    assert extract_text(text).outcomes == ()
 
 
 def test_demographic_shares_are_not_outcomes() -> None:
@@ -283,8 +293,8 @@ def test_demographic_shares_are_not_outcomes() -> None:
 
 def test_second_count_of_people_names_its_own_measure() -> None:
     text = "Clinical response was seen in 8 of 15 patients (53%) at week 6, and 3 patients (20%) achieved remission."
-    assert [(o["measure"], o["values"][0]["value"]) for o in extract_text(text).outcomes] == [
-        ("Clinical response", 53), ("remission", 20)]
+    assert [(o["measure"], [v["value"] for v in o["values"]]) for o in extract_text(text).outcomes] == [
+        ("Clinical response", [8, 53]), ("remission", [3, 20])]
 
 
 def test_measure_named_after_a_count_of_people() -> None:
@@ -370,12 +380,11 @@ def test_a_follow_up_opener_dates_the_following_sentences() -> None:
 
 @pytest.mark.parametrize("text, expected", [
     # the value sits in a bracket that names its measure
-    ("Twenty patients (mean age 44.3 ± 8.1 years; 12 women) received MSCs.", ["age"]),
-    ("MSCs reduced relapse (hazard ratio 0.46, 95% CI 0.23-0.92, P = 0.03).", ["hazard ratio"]),
+    # an effect estimate is its own statistic; the measure is what it compares (FORMAT 1.1)
+    ("MSCs reduced relapse (hazard ratio 0.46, 95% CI 0.23-0.92, P = 0.03).", ["relapse"]),
     ("The effect was small [effect size 0.21, 95% CI 0.05-0.37].", ["effect size"]),
     # brackets that name no measure: a time, a statistic, a hedge, labelled arms
     ("CDAI (baseline 326 ± 55) fell after MSC infusion.", ["CDAI"]),
-    ("The median age was 48 years (range, 28 to 76 years).", ["age"]),
     ("Response rates were similar (letrozole, 26%; tamoxifen, 22%).", ["Response rates"]),
     ("Pain scores fell (MSC 3.1 ± 1.2 vs placebo 4.8 ± 1.5).", ["Pain scores"]),
     ("Remission was frequent (approximately 70%) after MSCs.", ["Remission"]),
@@ -414,9 +423,10 @@ def test_preposition_of_a_timepoint_leaves_the_measure(text: str, measure: str) 
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Five of the 7 patients (71.4%) survived to hospital discharge.", [("survived to hospital discharge", 71.4)]),
+    ("Five of the 7 patients (71.4%) survived to hospital discharge.",
+     [("survived to hospital discharge", 5), ("survived to hospital discharge", 71.4)]),
     ("Overall, 8 (40%) and 6 (30%) patients had complete remission.",
-     [("complete remission", 40), ("complete remission", 30)]),
+     [("complete remission", 8), ("complete remission", 40), ("complete remission", 6), ("complete remission", 30)]),
     # each count says what its own people did
     ("Overall, 280 (61%) tumor samples were ER positive and 176 (38%) were ER negative.",
      [("ER positive", 61), ("ER negative", 38)]),
@@ -548,7 +558,7 @@ def test_an_arm_in_the_subject_labels_its_values(text: str, groups: list) -> Non
     # the events counted name the measure; a follow-up is the design's, not an outcome, and is not inherited
     ("Median follow-up was 36 (IQR 24-49) months. Among women assigned regional anaesthesia, 102 (10%) "
      "recurrences were reported, compared with 111 (10%) recurrences among the others (hazard ratio 0·97, "
-     "95% CI 0·74-1·28; p=0·84).", [("recurrences", 10, 0.84), ("recurrences", 10, None), ("recurrences", 0.97, None)]),
+     "95% CI 0·74-1·28; p=0·84).", [("recurrences", 10, 0.84), ("recurrences", 10, None), ("recurrences", 0.97, 0.84)]),
     # how people entered or stayed in the study is no outcome
     ("Of 100 patients, 52 (52%) were randomized to the catheter arm.", []),
     ("Thirteen of 15 patients (87%) were available for long-term follow-up.", []),
@@ -577,3 +587,21 @@ def test_a_later_comparison_with_one_arm_named_takes_the_other_arm_for_its_first
     groups = [(o["measure"], v["group"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert groups == [("urinary protein", "observation group"), ("urinary protein", "control group"),
                       ("serum albumin", "observation group"), ("serum albumin", "control group")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an effect estimate is its own statistic (FORMAT 1.1); its name in the bracket is no measure
+    ("Cox regression showed that MSC treatment was independently associated with lower non-relapse mortality "
+     "(hazard ratio 0.46, 95% CI 0.23-0.92, P = 0.03).", [("non-relapse mortality", "hazard_ratio", 0.46, 0.23, 0.92)]),
+    ("Multivariate analysis revealed that cell therapy was associated with reduced mortality (OR 0.52, 95% CI 0.30 to 0.90).",
+     [("mortality", "odds_ratio", 0.52, 0.30, 0.90)]),
+    ("MSC therapy reduced SLEDAI scores (WMD −2.18; 95% CI −3.62 to −0.75).",
+     [("SLEDAI scores", "mean_difference", -2.18, -3.62, -0.75)]),
+    ("Pain improved more with cells (SMD = -0.93, 95%CI (-1.04, -0.81)).",
+     [("Pain", "std_mean_difference", -0.93, -1.04, -0.81)]),
+])
+def test_effect_estimates_are_their_own_statistics(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["statistic"], v["value"], v["low"], v["high"]) for o in extract_text(text).outcomes
+           for v in o["values"]]
+    assert got == expected
+    assert all(v["kind"] == "change" for o in extract_text(text).outcomes for v in o["values"])

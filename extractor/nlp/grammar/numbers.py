@@ -167,7 +167,7 @@ _GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,]|,\d)|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3}
 #: An unsigned decimal: "4.7", "4·7", ".37", "1,491.5", "12"; not the tail of a word ("IL-6") or of a decimal.
 UNSIGNED = rf"(?<![\w.·,^])(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
 #: A signed decimal: "−7.9", "+0.59", "-.37", "533,482.5".
-DECIMAL = rf"{SIGN}?(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
+DECIMAL = rf"{SIGN}?(?<![\w.·^])(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
 #: A power of ten after a mantissa: " × 10^6", "×10(6)", " x 10⁶", "E+06", "× 106" (a flattened superscript).
 POWER_OF_TEN = (
     r"[ \u00a0]?[×xX*][ \u00a0]?10(?:[ \u00a0]?\^[ \u00a0]?(?P<exp>[-−]?\d{1,2})|[ \u00a0]?\((?P<exp_paren>[-−]?\d{1,2})\)"

@@ -32,8 +32,8 @@ VALUE = rf"(?P<value>{DECIMAL})"
 PERCENT_SIGN = rf"(?P<pct>{SPACE}?%)"
 #: A unit word between the value and its spread or bracket: " mg/dL", " days", " U/L".
 UNIT = rf"(?P<unit>{UNIT_AFTER})"
-#: The spread after ±, optionally labelled: "0.2", "SD 0.2", "1.4%".
-SPREAD = rf"(?:(?P<spread_label>SD|SE|SEM){SPACE}*[,:=]?{SPACE}*)?(?P<spread>{UNSIGNED})(?P<spread_unit>{UNIT_AFTER})?"
+#: The spread after ±, optionally labelled: "0.2", "SD 0.2", "1.4%" (a unit word after it is read with the outcome's unit).
+SPREAD = rf"(?:(?P<spread_label>SD|SE|SEM){SPACE}*[,:=]?{SPACE}*)?(?P<spread>{UNSIGNED})(?P<spread_unit>{SPACE}?%)?"
 #: A bracket after a value, parsed item by item (``forms.read_items``): "(SD = 7.3, n = 41)", "[3.2–5.0]".
 BRACKET = rf"{SPACE}*(?P<bracket>{OPEN}(?:[^()\[\]（）]|\[[^()\[\]]{{1,12}}\]){{1,160}}{CLOSE})"
 #: The start of a comma group after a value that opens with a labelled item: ", 95% CI", "; SD"; the items

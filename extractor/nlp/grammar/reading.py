@@ -67,6 +67,11 @@ def announcements(text: str) -> dict[str, tuple[list[int], list[str]]]:
     return {shape: ([e for e, _ in sorted(rows)], [s for _, s in sorted(rows)]) for shape, rows in found.items()}
 
 
+def announced_for(text: str, shape: str, expression: Expression) -> str | None:
+    """The statistic the announcements governing ``expression`` give ``shape``."""
+    return announced(text, shape, expression.extra.get("scope", expression.start))
+
+
 def announced(text: str, shape: str, position: int) -> str | None:
     """The statistic the latest announcement before ``position`` gives ``shape``, or None."""
     ends, statistics = announcements(text).get(shape, ((), ()))
@@ -74,18 +79,23 @@ def announced(text: str, shape: str, position: int) -> str | None:
     return statistics[i - 1] if i else None
 
 
-def read_expression(text: str, expression: Expression, *, cue: str | None, labelled_ci: str | None = None) -> Expression | None:
+def read_expression(text: str, expression: Expression, *, cue: str | None, labelled_ci: str | None = None,
+                    scope_end: int | None = None) -> Expression | None:
     """``expression`` with its statistic decided, or None when nothing decides it (never three values).
 
     ``cue`` is the statistic word nearest before the value ("mean", "median", "change"); ``labelled_ci``
-    the statistic of a labelled CI earlier in the sentence, which governs its later bare intervals.
+    the statistic of a labelled CI earlier in the sentence, which governs its later bare intervals;
+    announcements before ``scope_end`` (the end of the value's sentence: "6.1 ± 0.3 mmol/L (mean ± SE)")
+    govern it, by default those before the expression.
     """
+    if scope_end is not None and scope_end > expression.start:
+        expression = replace(expression, extra={**expression.extra, "scope": scope_end})
     roles = set(expression.roles)
     statistic = expression.statistic
     if expression.form in ("mean_pm", "mean_pm_in_bracket") and "pm" in roles:
-        statistic = announced(text, "pm", expression.start) or statistic
+        statistic = announced_for(text, "pm", expression) or statistic
     elif statistic is None and "count" in roles:
-        statistic = announced(text, "count", expression.start)
+        statistic = announced_for(text, "count", expression)
     elif statistic is None:
         statistic = _read_items(text, expression, roles, cue, labelled_ci)
         if statistic in ("mean_sd", "mean_se") and expression.spread is None:
@@ -110,10 +120,10 @@ def _read_items(text: str, expression: Expression, roles: set[str], cue: str | N
     if "interval" in roles:
         if not expression.low <= expression.value <= expression.high:
             return None  # "a (b, c)" with a outside [b, c] is no interval of a
-        return (labelled_ci or announced(text, "interval", expression.start)
+        return (labelled_ci or announced_for(text, "interval", expression)
                 or {"median": "median_iqr", "mean": "mean_ci"}.get(cue or ""))
     if roles == {"number"} or roles == {"number", "p"} or roles == {"number", "n"}:
         numbers = expression.extra.get("numbers", [])
-        if len(numbers) == 1 and numbers[0] >= 0 and announced(text, "number", expression.start):
-            return announced(text, "number", expression.start)
+        if len(numbers) == 1 and numbers[0] >= 0 and announced_for(text, "number", expression):
+            return announced_for(text, "number", expression)
     return None

@@ -105,6 +105,15 @@ def _value_dict(text: str, mention: Mention) -> dict:
     }
 
 
+def _share_pairs(mentions: list[Mention]) -> None:
+    """A count written with its percentage ("13/14 (92.9%)") shares the percentage's time, arm and p-value."""
+    for count, percent in zip(mentions, mentions[1:]):
+        if count.pair_end:
+            count.timepoint = percent.timepoint or count.timepoint
+            count.group = percent.group or count.group
+            count.p = percent.p or count.p
+
+
 def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
     """Every numeric outcome value in ``doc``, grouped by measure, each with its evidence span."""
     text = doc.user_data.get("text") or doc.text
@@ -133,5 +142,6 @@ def extract_outcomes(doc: Doc) -> tuple[dict, ...]:
         if FOLLOW_UP_MEASURE.fullmatch(measure or ""):
             measure = None  # the next sentence's values are not the follow-up's
         assign_groups(text, start, end, found)
+        _share_pairs(found)
         mentions.extend(m for m in found if not FOLLOW_UP_MEASURE.fullmatch(m.measure or ""))
     return build_outcomes(text, mentions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from extractor.nlp.abbreviations import Abbreviation
+from extractor.nlp.grammar.forms import effect_statistic
 from extractor.nlp.patterns import (
     CJK_ARM,
     CHANGE_CUE,
@@ -76,6 +77,18 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     subject after "and"/"," ("... (p = .05) and DAS28 changes were −1.6 ± 1.5")
     starts a new measure; values without a subject inherit the last one.
     """
+    pairs = {id(m): mentions[i + 1] for i, m in enumerate(mentions[:-1]) if m.pair_end}
+    counts = [m for m in mentions if id(m) in pairs]
+    mentions = [m for m in mentions if id(m) not in pairs]  # a count with its percentage is named as the percentage
+    current = _assign_measures(text, start, mentions, abbreviations, previous)
+    for count in counts:
+        count.measure, count.aliases, count.kind = pairs[id(count)].measure, list(pairs[id(count)].aliases), "level"
+    return current
+
+
+def _assign_measures(text: str, start: int, mentions: list[Mention], abbreviations: dict[str, Abbreviation],
+                     previous: str | None) -> str | None:
+    """``assign_measures`` on the mentions named by their own words."""
     current = previous
     topic = TOPIC_OPENER.match(text, start)
     topic_measure = _clean_measure(topic.group("measure")) if topic else None
@@ -117,11 +130,6 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
         for i, mention in enumerate(run):
             mention.measure = parts[i % len(parts)]
             mention.aliases = list(defined)
-    for i, mention in enumerate(mentions):
-        after = _measure_after(text, mention.pair_end) if mention.pair_end else None
-        if after:  # "5 of the 24 patients (20.8%) were dead": counted people, then what they were or did
-            for member in mentions[i : i + 2]:
-                member.measure = after
     for mention in mentions:
         if mention.measure_hint:
             mention.measure = _clean_measure(mention.measure_hint) or mention.measure
@@ -291,6 +299,15 @@ TREATMENT_SUBJECT = re.compile(
 )
 #: Verbs whose object is the measure when the treatment is their subject: "MSC therapy reduced SLEDAI scores".
 TRANSITIVE_VERB = re.compile(r"reduced|increased|decreased|improved|lowered|raised|elevated", re.IGNORECASE)
+#: A reporting clause before the clause that reports the values: "Cox regression showed that ", "We found that ".
+REPORTED_CLAUSE = re.compile(
+    r"^.*?\b(?:showed|shows|demonstrated|revealed|indicated|suggested|found|confirmed)\s+that\s+", re.IGNORECASE
+)
+#: What a treatment is associated with is the measure: " independently associated with lower ", " associated with a ".
+ASSOCIATED_WITH = re.compile(
+    r"\s+(?:\w+ly\s+)?associated\s+with\s+(?:(?:a|an|the|lower|higher|less|more|reduced|increased|greater|fewer)\s+)*",
+    re.IGNORECASE,
+)
 #: Where the object of such a verb ends: "improved the 6-minute walk distance| from 320 ...".
 OBJECT_END = re.compile(r"\s(?:from|by|to)\s")
 
@@ -308,6 +325,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     inside = _open_bracket_measure(segment, text[value_start : value_start + 120])
     if inside is not None:
         return inside
+    segment = REPORTED_CLAUSE.sub("", segment, count=1)  # "Cox regression showed that X ...": X's clause reports
     segment = MEASURE_TIME_LIST.sub(" ", segment)  # "after 1, 3 and 6 months": no new subject at ", 3"
     segment = GROUP_LIST_BEFORE_VERB.sub(" ", segment)  # nor at ", C and placebo were"
     segment = HEADING.sub("", segment, count=1)
@@ -326,6 +344,10 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
         return None  # "Thirteen out of 15 patients [87%] ...": the measure follows the value
     subject = _clean_measure(segment[: verbs[0].start()])
     predicate = segment[verbs[-1].end() :]
+    associated = ASSOCIATED_WITH.match(segment, verbs[0].end())
+    if subject is not None and TREATMENT_SUBJECT.search(subject) and associated:
+        # "MSC treatment was independently associated with lower non-relapse mortality (hazard ratio ..."
+        return _clean_measure(segment[associated.end() :]) or subject
     if subject is not None and TREATMENT_SUBJECT.search(subject) and TRANSITIVE_VERB.fullmatch(verbs[0].group(0)):
         treated = OBJECT_END.split(segment[verbs[0].end() :], maxsplit=1)[0]
         return _clean_measure(treated) or subject
@@ -369,6 +391,8 @@ def _open_bracket_measure(segment: str, after: str) -> str | None:
     if match is None:
         return None
     measure = _clean_measure(match.group("words"))
+    if measure and effect_statistic(measure):
+        return None  # "(hazard ratio 0.46, ...)" names the statistic; the measure is what it compares
     if (not measure or NOT_A_MEASURE.fullmatch(measure) or NOT_A_BRACKET_MEASURE.fullmatch(measure)
             or STATISTIC_WORD.match(measure) or STATISTIC_WORD.fullmatch(measure.rsplit(" ", 1)[-1])):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 
 from extractor.nlp.patterns import (
     BARE_NUMBER,
@@ -208,7 +209,8 @@ def _statistic_cue(text: str, start: int, position: int) -> str | None:
 def _grammar_mentions(text: str, start: int, end: int):
     """The statistic expressions of the grammar layer, decided and made mentions (a count gives two)."""
     labelled_ci = None
-    for expression in find_expressions(text, start, end):
+    expressions = _counts_by_list(text, find_expressions(text, start, end))
+    for expression in expressions:
         if _after_test_statistic(text, start, expression.value_start):
             continue
         near = text[max(clause_start_of(text, start, expression.start), expression.start - 30) : expression.start]
@@ -218,7 +220,7 @@ def _grammar_mentions(text: str, start: int, end: int):
         cue = _statistic_cue(text, start, expression.value_start)
         if cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
             cue = "median"  # "median" written shortly before governs the bare intervals after it
-        decided = read_expression(text, expression, cue=cue, labelled_ci=labelled_ci)
+        decided = read_expression(text, expression, cue=cue, labelled_ci=labelled_ci, scope_end=end)
         if decided is None or (decided.statistic == "count" and STUDY_FLOW_AFTER.match(text, expression.end)):
             if {"interval", "ci", "iqr", "range"} & set(expression.roles):
                 yield (expression.start, expression.end)  # "a (b, c)" undecided is still never three values
@@ -226,6 +228,23 @@ def _grammar_mentions(text: str, start: int, end: int):
         if "ci" in decided.roles and decided.statistic in ("mean_ci", "median", "percent"):
             labelled_ci = labelled_ci or decided.statistic
         yield from _expression_mentions(text, decided)
+
+
+#: Between the members of a list of counts: ", ", " and ", ", or ".
+COUNT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|;|,?\s*and|,?\s*or|vs\.?|versus)[\s\u00a0]*")
+
+
+def _counts_by_list(text: str, expressions: list[Expression]) -> list[Expression]:
+    """"8 (40%) and 6 (30%) patients had ...": a bare "n (x%)" listed with a count of people is a count too."""
+    decided = [e.statistic == "count" for e in expressions]
+    for i, expression in enumerate(expressions):
+        if expression.statistic is None and expression.form == "count_percent":
+            neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(expressions) and decided[j]]
+            if any(COUNT_LIST_GAP.fullmatch(text, *sorted((expressions[j].end, expressions[i].start))
+                                            if j < i else (expressions[i].end, expressions[j].start))
+                   for j in neighbours):
+                expressions[i] = dataclass_replace(expression, statistic="count")
+    return expressions
 
 
 #: What counted people did that makes them study flow, not an outcome: "treated with bmMSCs were available for
@@ -252,7 +271,7 @@ def _expression_mentions(text: str, expression: Expression):
         while count_end > expression.start and text[count_end - 1] in " \u00a0([,;（":
             count_end -= 1
         yield Mention(start=expression.start, end=count_end, value=expression.value, statistic="count",
-                      rule=f"grammar:{expression.form}", n=expression.n, pair_end=end)
+                      rule=f"grammar:{expression.form}", n=expression.n, pair_end=end if expression.pair else None)
         if expression.pair:
             lo, hi = expression.pair
             while text[lo] in " \u00a0([,;（":
@@ -262,7 +281,9 @@ def _expression_mentions(text: str, expression: Expression):
                               rule=f"grammar:{expression.form}", n=expression.n, unit="%")
             yield mention
         return
-    mention = Mention(start=expression.start, end=end, value=expression.value, statistic=statistic,
+    # an effect's evidence starts at its value: the name before it stays in the text the measure rules read
+    first = expression.value_start if statistic in EFFECT_STATISTICS else expression.start
+    mention = Mention(start=first, end=end, value=expression.value, statistic=statistic,
                       rule=f"grammar:{expression.form}", spread=expression.spread, low=expression.low,
                       high=expression.high, n=expression.n, p=expression.p, unit=expression.unit)
     if statistic in EFFECT_STATISTICS:
