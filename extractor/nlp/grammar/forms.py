@@ -205,7 +205,7 @@ EFFECT_ANCHOR = re.compile(P.EFFECT_LABEL, re.IGNORECASE)
 #: A count in words before "of N": "Thirteen out of 15", "five of the 24".
 WORD_COUNT_ANCHOR = re.compile(rf"(?i:{NUMBER_WORDS_PATTERN})(?={P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d)")
 #: Cheap gate for effect names (lower-cased text).
-EFFECT_GATE = re.compile(r"\b(?:a?or|rr|hr|irr|rd|wmd|smd|md|arr|ard)\b|ratio|difference|hedges|cohen|risk reduction")
+EFFECT_GATE = re.compile(r"\b(?:a?or|rr|hr|irr|rd|wmd|smd|md|arr|ard)\b|ratio|difference|hedges|cohen|relative risk|risk reduction")
 
 
 def read_items(bracket: str) -> list[tuple[str, re.Match]] | None:

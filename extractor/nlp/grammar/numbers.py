@@ -158,6 +158,9 @@ def parse_chinese_number(text: str) -> int | None:
 
 # --- decimals and scientific forms -----------------------------------------------------------------
 
+#: Not right after a letter, digit or underscore; a Chinese character may stand before ("为87.5%"): Python's
+#: ``\w`` holds every Chinese character, and Chinese writes numbers against its words.
+NOT_AFTER_WORD = r"(?<![^\W\u3400-\u4dbf\u4e00-\u9fff])"
 #: Sign glyphs of copied abstracts: hyphen, minus, en dash, figure dash ("−7.9", "–13.24").
 SIGN_CHARS = "+-−–‒"
 #: A sign: only where no word, digit or closing bracket stands before it, so "10–15" is a range, not 10 and −15.
@@ -165,9 +168,9 @@ SIGN = r"(?:(?<![\w)\]%.·])[+\-−–‒][ \u00a0\u2009\u202f]?)"
 #: Thousands grouped by a comma or a thin, narrow or no-break space: "533,482", "12\u2009480".
 _GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,]|,\d)|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d\u00a0\u2009\u202f])"
 #: An unsigned decimal: "4.7", "4·7", ".37", "1,491.5", "12"; not the tail of a word ("IL-6") or of a decimal.
-UNSIGNED = rf"(?<![\w.·,^])(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
+UNSIGNED = rf"(?<![.·,^]){NOT_AFTER_WORD}(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
 #: A signed decimal: "−7.9", "+0.59", "-.37", "533,482.5".
-DECIMAL = rf"{SIGN}?(?<![\w.·^])(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
+DECIMAL = rf"{SIGN}?(?<![.·^]){NOT_AFTER_WORD}(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
 #: A power of ten after a mantissa: " × 10^6", "×10(6)", " x 10⁶", "E+06", "× 106" (a flattened superscript).
 POWER_OF_TEN = (
     r"[ \u00a0]?[×xX*][ \u00a0]?10(?:[ \u00a0]?\^[ \u00a0]?(?P<exp>[-−]?\d{1,2})|[ \u00a0]?\((?P<exp_paren>[-−]?\d{1,2})\)"

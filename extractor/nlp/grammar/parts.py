@@ -8,7 +8,7 @@ every example. The parts know no measure, arm or cue word.
 
 from __future__ import annotations
 
-from extractor.nlp.grammar.numbers import DECIMAL, NUMBER_WORDS_PATTERN, UNSIGNED
+from extractor.nlp.grammar.numbers import DECIMAL, NOT_AFTER_WORD, NUMBER_WORDS_PATTERN, UNSIGNED
 
 #: Any space, the no-break, thin and narrow ones of publisher HTML included: "5.7\xa0±\xa00.2".
 SPACE = r"[\s\u00a0\u2009\u202f]"
@@ -42,7 +42,7 @@ COMMA_GROUP = (
     rf"(?P<comma>{SPACE}*[,;]{SPACE}*(?=(?:\d{{2}}(?:\.\d)?{SPACE}?%{SPACE}?)?(?:CI|C\.I\.|CrI|confidence|SD|SE|SEM|IQR|range)\b))"
 )
 #: A whole count in digits or words: "13", "1,491", "Thirteen".
-COUNT = rf"(?P<count>(?<![\w.·,/])\d{{1,3}}(?:,\d{{3}})+(?![\d,])|(?<![\w.·,/])\d+(?![\d.·])|(?i:{NUMBER_WORDS_PATTERN}))"
+COUNT = rf"(?P<count>(?<![.·,/]){NOT_AFTER_WORD}\d{{1,3}}(?:,\d{{3}})+(?![\d,])|(?<![.·,/]){NOT_AFTER_WORD}\d+(?![\d.·])|(?i:{NUMBER_WORDS_PATTERN}))"
 #: The total of a count: "14", "1,491".
 TOTAL = r"(?P<total>\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?![\d.·/])"
 #: A bracketed percentage after a count: " (92.9%)", " [40 %]", ", 40%".

@@ -107,11 +107,12 @@ def _value_dict(text: str, mention: Mention) -> dict:
 
 def _share_pairs(mentions: list[Mention]) -> None:
     """A count written with its percentage ("13/14 (92.9%)") shares the percentage's time, arm and p-value."""
-    for count, percent in zip(mentions, mentions[1:]):
-        if count.pair_end:
-            count.timepoint = percent.timepoint or count.timepoint
-            count.group = percent.group or count.group
-            count.p = percent.p or count.p
+    pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.pair_end]
+    pairs += [(b, a) for a, b in zip(mentions, mentions[1:]) if b.after_its_percent]
+    for count, percent in pairs:
+        count.timepoint = percent.timepoint or count.timepoint
+        count.group = percent.group or count.group
+        count.p = percent.p or count.p
 
 
 def extract_outcomes(doc: Doc) -> tuple[dict, ...]:

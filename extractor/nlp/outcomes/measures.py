@@ -78,6 +78,7 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     starts a new measure; values without a subject inherit the last one.
     """
     pairs = {id(m): mentions[i + 1] for i, m in enumerate(mentions[:-1]) if m.pair_end}
+    pairs |= {id(m): mentions[i - 1] for i, m in enumerate(mentions) if m.after_its_percent and i}
     counts = [m for m in mentions if id(m) in pairs]
     mentions = [m for m in mentions if id(m) not in pairs]  # a count with its percentage is named as the percentage
     current = _assign_measures(text, start, mentions, abbreviations, previous)

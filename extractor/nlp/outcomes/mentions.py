@@ -121,6 +121,7 @@ class Mention:
     measure_hint: str | None = None
     group: str | None = None
     pair_end: int | None = None  # a count written with its percentage: where the pair ends
+    after_its_percent: bool = False  # a count written after its percentage: "92.9% (13/14)"
 
     @property
     def baseline(self) -> bool:
@@ -256,6 +257,9 @@ STUDY_FLOW_AFTER = re.compile(
 )
 
 
+#: The count and total in the bracket after a percentage: "13/14", "13 of 14".
+FRACTION_IN_BRACKET = re.compile(r"\d+\s?(?:/|of)\s?\d+")
+
 #: The percentage of a count's pair, its sign included when written: "92.9%", "68.8".
 PERCENT_VALUE = re.compile(rf"{DECIMAL}(?:[\s\u00a0]?%)?")
 
@@ -291,8 +295,11 @@ def _expression_mentions(text: str, expression: Expression):
         mention.measure_hint = None
     yield mention
     if statistic == "percent" and "count" in expression.extra:
-        yield Mention(start=expression.start, end=end, value=float(expression.extra["count"]), statistic="count",
-                      rule=f"grammar:{expression.form}", n=expression.n)
+        mention.end = text.index("%", expression.value_start) + 1
+        fraction = FRACTION_IN_BRACKET.search(text, mention.end, expression.end)
+        lo, hi = (fraction.start(), fraction.end()) if fraction else (expression.start, end)
+        yield Mention(start=lo, end=hi, value=float(expression.extra["count"]), statistic="count",
+                      rule=f"grammar:{expression.form}", n=expression.n, after_its_percent=True)
 
 
 def _late_spread_mentions(text: str, start: int, end: int, lower: str):
