@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from extractor.errors import ReadError, ValidationFailed
-from extractor.records.models import MEAN_STATISTICS, StudyRecord
+from extractor.records.models import EFFECT_STATISTICS, MEAN_STATISTICS, StudyRecord
 from extractor.store import open_store
 
 log = logging.getLogger(__name__)
@@ -596,15 +596,77 @@ def _compare_mean_tuples(gold: dict[str, Any], pred: dict[str, Any], tally: _Tal
     missed = [_describe(*gl[i]) for i in range(len(gl)) if i not in pairs]
     extra = [_describe(*pl[j]) for j in range(len(pl)) if j not in pairs.values()]
     tally.count("outcomes.mean_tuples", len(pairs), missed, extra)
+    if str(gold.get("schema_version")) == "1.1":
+        # score.py computes this figure after its 1.1 loop, from the last family it scored there (counts);
+        # the same lists are used here so that the two agree
+        gl = [v for _, v in flat_values(gold) if v.get("statistic") == "count"]
+        pl = [v for _, v in flat_values(pred) if v.get("statistic") == "count"]
+        pairs = _match_greedy(gl, pl, lambda g, p: num_eq(g.get("value"), p.get("value")) and num_eq(g.get("n"), p.get("n")))
     if gl or pl:
         ok = len(pairs) == len(gl) == len(pl)
         tally.accuracy["outcomes.document_all_mean_tuples_exact"].add(ok)
+
+
+#: Words a group label may add or drop and still name the same arm ("MSC group" is "MSC").
+GROUP_STOP = frozenset({"group", "groups", "arm", "the", "patients", "participants", "subjects", "cohort", "of", "in", "with"})
+
+
+def group_match(predicted: Any, gold: Any) -> bool:
+    """An arm label matches when the names agree after dropping words like 'group' and 'patients'."""
+    if gold is None:
+        return True
+    if predicted is None:
+        return False
+    gt = {w for w in norm_text(gold).split() if w not in GROUP_STOP}
+    pt = {w for w in norm_text(predicted).split() if w not in GROUP_STOP}
+    if not gt or not pt:
+        return norm_text(gold) == norm_text(predicted)
+    return gt <= pt or pt <= gt or len(gt & pt) / len(gt | pt) >= 0.5
+
+
+def _compare_grouped_values(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
+    """Each gold value that names its arm is found with the same numbers and a matching arm label."""
+    predicted = [v for _, v in flat_values(pred)]
+    for go, gv in flat_values(gold):
+        if gv.get("group") is None:
+            continue
+        ok = any(num_eq(gv.get("value"), pv.get("value")) and num_eq(gv.get("spread"), pv.get("spread"))
+                 and group_match(pv.get("group"), gv.get("group")) for pv in predicted)
+        tally.agree("outcomes.grouped_value_recall", ok, _describe(go, gv), None)
+
+
+#: Format 1.1 families scored only against 1.1 gold: the statistics and the fields that must agree.
+FORMAT_1_1_FAMILIES = (
+    ("effect", EFFECT_STATISTICS, ("value", "low", "high")),
+    ("count", frozenset({"count"}), ("value", "n")),
+)
+
+
+def _compare_format_1_1(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
+    """Effect estimates (same statistic, value and CI) and counts (value and total), against 1.1 gold only."""
+    if str(gold.get("schema_version")) != "1.1":
+        return
+    for family, statistics, fields in FORMAT_1_1_FAMILIES:
+        gl = [v for _, v in flat_values(gold) if v.get("statistic") in statistics]
+        pl = [v for _, v in flat_values(pred) if v.get("statistic") in statistics]
+
+        def same(g: dict[str, Any], p: dict[str, Any], family: str = family, fields: tuple = fields) -> bool:
+            return (family != "effect" or g.get("statistic") == p.get("statistic")) and all(
+                num_eq(g.get(f), p.get(f)) for f in fields)
+
+        pairs = _match_greedy(gl, pl, same)
+        missed = [g for i, g in enumerate(gl) if i not in pairs]
+        extra = [p for j, p in enumerate(pl) if j not in pairs.values()]
+        tally.count(f"outcomes.{family}_numbers", len(pairs), missed, extra)
 
 
 def _compare_matched(gold: tuple[dict[str, Any], dict[str, Any]], pred: tuple[dict[str, Any], dict[str, Any]],
                      tally: _Tally) -> None:
     """Unit of the measure and p-value of a matched mean value."""
     (go, gv), (po, pv) = gold, pred
+    if gv.get("group") is not None:
+        tally.agree("outcomes.group_of_matched", group_match(pv.get("group"), gv.get("group")),
+                    _describe(go, gv), _describe(po, pv))
     gu, pu = go.get("unit"), po.get("unit")
     tally.agree("outcomes.unit_of_matched", norm_text(gu or "") == norm_text(pu or ""),
                 {"measure": go.get("measure"), "unit": gu}, {"measure": po.get("measure"), "unit": pu})
@@ -629,6 +691,8 @@ RECORD_COMPARISONS: tuple[Callable[[dict[str, Any], dict[str, Any], _Tally], Non
     _compare_intervention,
     _compare_numbers,
     _compare_mean_tuples,
+    _compare_grouped_values,
+    _compare_format_1_1,
 )
 
 
@@ -644,7 +708,7 @@ def evaluate_external(gold: list[dict[str, Any]], predictions: list[dict[str, An
     arm-level means / SDs found among the predicted mean-family values.
     """
     by_file = {source_key(r): r for r in predictions}
-    sizes, means, sds = Accuracy(), Accuracy(), Accuracy()
+    sizes, means, sds, arm_sizes = Accuracy(), Accuracy(), Accuracy(), Accuracy()
     abstained, missing, per_document = 0, [], []
     for entry in gold:
         key = Path(entry["source_file"]).name
@@ -652,12 +716,16 @@ def evaluate_external(gold: list[dict[str, Any]], predictions: list[dict[str, An
         if pred is None:
             missing.append(key)
         found = _compare_external(entry, pred or {}, sizes, means, sds)
+        arm_ns = [a.get("n") for a in _get(pred, "population", "arms", default=[]) or []]
+        for x in entry.get("arm_sizes", []):
+            arm_sizes.add(any(num_eq(n, x) for n in arm_ns))
         abstained += bool(entry.get("sample_sizes")) and _get(pred, "population", "sample_size") is None
         per_document.append(DocumentResult(key, None, pred is not None, found))
     accuracy = {
         "sample_size": {**sizes.row(), "abstained": abstained},
         "mean_recall": means.row(),
         "sd_recall": sds.row(),
+        "arm_size_recall": arm_sizes.row(),
     }
     return Evaluation("external", len(gold), tuple(missing), accuracy, {}, _worst_first(per_document))
 

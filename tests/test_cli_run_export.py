@@ -138,7 +138,7 @@ def test_export_jsonl_writes_one_exchange_record_per_document(stored, tmp_path):
         f"{p.parent.name}/{p.name}" for p in CORPUS.glob("*/*.txt"))
     for record in records:
         assert {"schema_version", "document", "design", "population", "intervention", "outcomes"} <= set(record)
-        assert record["schema_version"] == "1"
+        assert record["schema_version"] == "1.1"
         assert record["provenance"]["source"] == "extracted"
 
 

@@ -19,7 +19,7 @@ def test_checked_in_schema_matches_the_models():
 
 
 @pytest.mark.parametrize("path, expected", [
-    (("properties", "schema_version", "const"), "1"),
+    (("properties", "schema_version", "enum"), ["1", "1.1"]),
     (("$defs", "Design", "properties", "type", "anyOf", 0, "enum", 0), "rct"),
     (("$defs", "Design", "additionalProperties"), False),
     (("$defs", "PValue", "properties", "value", "maximum"), 1),

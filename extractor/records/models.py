@@ -1,4 +1,4 @@
-"""Pydantic models of the study-record exchange format, version 1 (``shared/eval/FORMAT.md``).
+"""Pydantic models of the study-record exchange format, versions 1 and 1.1 (``shared/eval/FORMAT.md``).
 
 Every field keeps the name, type and meaning of the format; the project adds
 evidence spans (``evidence`` on values and ``field_evidence`` on the record) and
@@ -67,6 +67,12 @@ Statistic = Literal[
     "median",
     "percent",
     "count",
+    "odds_ratio",
+    "risk_ratio",
+    "hazard_ratio",
+    "mean_difference",
+    "std_mean_difference",
+    "risk_difference",
 ]
 POp = Literal["<", "=", ">", "<=", ">="]
 Source = Literal["extracted", "curated"]
@@ -75,6 +81,12 @@ Source = Literal["extracted", "curated"]
 SPREAD_STATISTICS = frozenset({"mean_sd", "mean_se"})
 #: Statistics of the mean family, as the scorers group them.
 MEAN_STATISTICS = frozenset({"mean_sd", "mean_se", "mean_ci", "mean"})
+#: Effect estimates that compare groups (format 1.1): never a mean; their CI goes in ``low``/``high``.
+EFFECT_STATISTICS = frozenset(
+    {"odds_ratio", "risk_ratio", "hazard_ratio", "mean_difference", "std_mean_difference", "risk_difference"}
+)
+#: Exchange-format versions this project reads; it writes the newest.
+SCHEMA_VERSIONS = ("1", "1.1")
 
 
 class Strict(BaseModel):
@@ -217,9 +229,9 @@ class Provenance(Strict):
 
 
 class StudyRecord(Strict):
-    """One source document's record in exchange format version 1."""
+    """One source document's record in exchange format version 1.1 (a version 1 record reads too)."""
 
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1", "1.1"] = "1.1"
     document: Document
     design: Design = Field(default_factory=Design)
     population: Population = Field(default_factory=Population)
