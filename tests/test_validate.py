@@ -20,14 +20,22 @@ from extractor.validate import locate_paths, validate_paths
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures" / "curation"
 KNEE = FIXTURES / "knee_rct.json"
+LUPUS = Path(__file__).parent / "fixtures" / "format_1_1" / "lupus_rct.json"
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "msc_dev" / "gold"
 GOLD_FILES = sorted(GOLD.glob("*.json")) if GOLD.is_dir() else []
 needs_gold = pytest.mark.skipif(not GOLD_FILES, reason=f"no shared gold at {GOLD}")
+GOLD_1_1 = GOLD.parents[1] / "msc2_dev" / "gold"
+GOLD_1_1_FILES = sorted(GOLD_1_1.glob("*.json")) if GOLD_1_1.is_dir() else []
 
 
 def knee() -> dict:
     """A fresh copy of the valid composed RCT entry."""
     return json.loads(KNEE.read_text())
+
+
+def lupus() -> dict:
+    """A fresh copy of the valid composed format 1.1 RCT entry (effect estimates, count + percent pairs)."""
+    return json.loads(LUPUS.read_text())
 
 
 def issues_of(record: dict) -> list[tuple[str, str]]:
@@ -120,6 +128,74 @@ def test_rule(mutate, path, words):
         assert any(p == path and words in message for p, message in found), found
 
 
+# outcomes.0.values.3 is a mean_difference -3.8 (-5.3 to -2.3) of "UC-MSC vs placebo";
+# outcomes.1.values.0 a count 12 of n 20, .1 its percent 60, .4 an odds_ratio 4.5 (1.2 to 17.1).
+RATIO_ABOVE_0 = "a ratio (odds_ratio) and its limits are above 0 (1 is no difference); " \
+                "at or below 0 it is a difference (mean_difference, risk_difference)"
+VERSION_1_EFFECT = 'is a format 1.1 statistic; set schema_version to "1.1" (this record says \'1\')'
+FORMAT_1_1_CASES = [
+    # (mutation, every issue as (path, message); [] when the change is valid)
+    pytest.param(_set("outcomes.0.values.3.kind", "level"), [
+        ("outcomes.0.values.3.kind", "an effect estimate (mean_difference) compares groups: its kind is 'change'")],
+        id="effect-kind"),
+    pytest.param(_set("outcomes.0.values.3.value", -6), [
+        ("outcomes.0.values.3.value", "lies outside its interval low..high (-5.3..-2.3)")], id="effect-outside-ci"),
+    pytest.param(_set("outcomes.0.values.3.low", -1), [
+        ("outcomes.0.values.3.low", "is above high (-2.3)")], id="ci-reversed"),
+    pytest.param(_set("outcomes.0.values.3.high", None), [], id="effect-one-limit"),
+    pytest.param(_set("outcomes.1.values.4.value", 0), [
+        ("outcomes.1.values.4.value", "lies outside its interval low..high (1.2..17.1)"),
+        ("outcomes.1.values.4.value", RATIO_ABOVE_0)], id="ratio-zero"),
+    pytest.param(_set("outcomes.1.values.4.low", -0.4), [("outcomes.1.values.4.low", RATIO_ABOVE_0)],
+                 id="ratio-negative-limit"),
+    pytest.param(_set("outcomes.1.values.4.statistic", "risk_difference"), [], id="difference-may-cross-0"),
+    pytest.param(_set("outcomes.0.values.3.statistic", "hazard_ratio"), [
+        ("outcomes.0.values.3.value", RATIO_ABOVE_0.replace("odds_ratio", "hazard_ratio")),
+        ("outcomes.0.values.3.low", RATIO_ABOVE_0.replace("odds_ratio", "hazard_ratio")),
+        ("outcomes.0.values.3.high", RATIO_ABOVE_0.replace("odds_ratio", "hazard_ratio"))], id="negative-hazard-ratio"),
+    pytest.param(_set("outcomes.1.values.4.statistic", "relative_risk"), [
+        ("outcomes.1.values.4.statistic", "not in the vocabulary; expected 'mean_sd', 'mean_se', 'mean_ci', 'mean', "
+         "'median_iqr', 'median_range', 'median', 'percent', 'count', 'odds_ratio', 'risk_ratio', 'hazard_ratio', "
+         "'mean_difference', 'std_mean_difference' or 'risk_difference'")], id="effect-name-misspelt"),
+    # the group of an effect estimate is the comparison as written, not an arm
+    pytest.param(_set("outcomes.1.values.4.group", "MSC versus standard care"), [], id="effect-group-a-comparison"),
+    pytest.param(_set("outcomes.1.values.0.group", "standard care"), [
+        ("outcomes.1.values.0.group", "names no arm of population.arms ('UC-MSC', 'placebo')")],
+        id="count-group-names-an-arm"),
+    pytest.param(_set("outcomes.1.values.0.value", 21), [
+        ("outcomes.1.values.0.value", "a count of participants or events is at most its total n (20)")],
+        id="count-above-n"),
+    pytest.param(_set("outcomes.1.values.0.n", None), [], id="count-without-total"),
+    pytest.param(_set("outcomes.1.values.1.value", 160), [
+        ("outcomes.1.values.1.value", "a percent of participants lies between 0 and 100")], id="percent-above-100"),
+    pytest.param(_set("outcomes.1.values.1.value", -5), [
+        ("outcomes.1.values.1.value", "a percent of participants lies between 0 and 100")], id="percent-negative"),
+    pytest.param(_set("schema_version", "1"), [
+        ("outcomes.0.values.3.statistic", VERSION_1_EFFECT), ("outcomes.1.values.4.statistic", VERSION_1_EFFECT),
+    ], id="effects-in-a-version-1-record"),
+    pytest.param(_set("schema_version", "1.0"), [
+        ("schema_version", "not in the vocabulary; expected '1' or '1.1'")], id="version-spelt-1.0"),
+]
+
+
+def test_the_composed_1_1_entry_is_valid():
+    assert issues_of(lupus()) == []
+
+
+@pytest.mark.parametrize("version", ["1", "1.1"])
+def test_a_record_without_1_1_additions_is_valid_in_either_version(version):
+    record = knee()
+    record["schema_version"] = version
+    assert issues_of(record) == []
+
+
+@pytest.mark.parametrize("mutate, expected", FORMAT_1_1_CASES)
+def test_format_1_1_rule(mutate, expected):
+    record = lupus()
+    mutate(record)
+    assert issues_of(record) == expected
+
+
 def test_a_record_that_is_not_an_object():
     record, issues = check_record(["not", "a", "record"])
     assert record is None
@@ -143,6 +219,15 @@ def test_a_record_that_is_not_an_object():
     ("十二周", [84]),
     ("end of treatment", []),
     (None, []),
+    # lists state every duration; "and" is no number ("an d") and "one and a half" no list
+    ("8 and 12 weeks", [56, 84]),
+    ("1, 3, and 6 months", [30, 90, 180]),
+    ("months 3, 6, and 12", [90, 180, 360]),
+    ("3 or 6 months", [90, 180]),
+    ("between the 1st and 2nd injection", []),
+    ("one and a half years", []),
+    ("a week", [7]),
+    ("24h", [1]),
 ])
 def test_timepoint_days(text, days):
     assert timepoint_days(text) == pytest.approx(days)
@@ -313,6 +398,14 @@ def test_every_gold_file_is_valid():
     report = validate_paths([GOLD])
     assert len(report.entries) == len(GOLD_FILES)
     assert [str(p) for p in report.problems] == []
+
+
+@pytest.mark.skipif(not GOLD_1_1_FILES, reason=f"no shared 1.1 gold at {GOLD_1_1}")
+def test_every_1_1_gold_file_meets_the_contract():
+    report = validate_paths([GOLD_1_1])
+    assert len(report.entries) == len(GOLD_1_1_FILES)
+    assert {entry.data["schema_version"] for entry in report.entries} == {"1.1"}
+    assert [e.file for e in report.entries if e.record is None] == []
 
 
 def _first_value_with(record: dict, key: str, *, number: bool = True) -> tuple[int, int] | None:

@@ -5,7 +5,8 @@ bounds). The rules here catch what a well-typed record can still get wrong
 when a curator writes it by hand: a negative SD, more participants in an arm
 than in the study, ``days`` that disagree with the timepoint text, ``p = 0``,
 a ``mean_sd`` without its SD, a DOI that is not one, a value's group that
-names no arm. Each problem is an ``Issue`` with the path of the field, so a
+names no arm, more events than their total, a ratio at or below 0, an estimate
+outside its CI. Each problem is an ``Issue`` with the path of the field, so a
 caller can point at the file and line where the field is written.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extractor.records.models import SPREAD_STATISTICS, Arm, OutcomeValue, StudyRecord
+from extractor.records.models import EFFECT_STATISTICS, SPREAD_STATISTICS, Arm, OutcomeValue, StudyRecord
 
 #: Marks a field that is absent (as opposed to present with ``null``).
 MISSING = object()
@@ -46,14 +47,28 @@ BASELINE_WORDS = ("baseline", "before treatment", "pre-treatment", "pretreatment
                   "before infusion", "治疗前", "基线")
 #: Words stripped from group labels and arm labels before comparing them.
 LABEL_STOPWORDS = frozenset({"group", "groups", "arm", "arms", "the", "patients", "cohort", "组"})
+#: Effect estimates on a ratio scale: the estimate and its limits are above 0 (1 is no difference).
+RATIO_STATISTICS = frozenset({"odds_ratio", "risk_ratio", "hazard_ratio"})
+#: Schema versions that have the effect-estimate statistics (FORMAT.md, Versions).
+EFFECT_VERSIONS = frozenset({"1.1"})
 
-_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBER_WORDS if w.isascii()), key=len, reverse=True)) + r")"
+_DIGITS = r"\d+(?:\.\d+)?"
+_WORDS = sorted((w for w in NUMBER_WORDS if w.isascii()), key=len, reverse=True)  # longest first: "sixteen"
+_NUMBER = rf"(?:{_DIGITS}|{'|'.join(_WORDS)})"
+# A later item of a list or range is no "a"/"an": "one and a half years" states no list.
+_LATER_NUMBER = rf"(?:{_DIGITS}|{'|'.join(w for w in _WORDS if w not in ('a', 'an'))})"
+# Joins the numbers of a range or list: "3-6", "six to twelve", "1, 3, and 6", "8 and 12", "3 or 6".
+_JOIN = r"(?:\s*(?:-|–|\bto\b|,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*)"
+_NUMBERS = rf"(\b{_NUMBER}(?:{_JOIN}{_LATER_NUMBER})*)"
 _CJK_NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
 _UNIT = r"(hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)"
-# A number (or range) before its unit: "12 months", "4-year", "six to twelve months", "3-6 months", "24 h".
-NUMBER_UNIT = re.compile(rf"\b{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?[\s-]*{_UNIT}\b", re.IGNORECASE)
-# A unit before its number: "week 24", "day 28", "month 1".
-UNIT_NUMBER = re.compile(rf"\b{_UNIT}\s+{_NUMBER}\b", re.IGNORECASE)
+# Numbers (a range or a list) before their unit: "12 months", "4-year", "six to twelve months", "3-6 months",
+# "24 h", "1, 3, and 6 months". A word needs a space or hyphen before its unit ("an d" is not "and").
+NUMBER_UNIT = re.compile(rf"{_NUMBERS}(?:(?<=\d)[\s-]*|[\s-]+){_UNIT}\b", re.IGNORECASE)
+# A unit before its numbers: "week 24", "day 28", "month 1", "months 3, 6, and 12".
+UNIT_NUMBER = re.compile(rf"\b{_UNIT}\s+{_NUMBERS}\b", re.IGNORECASE)
+# One number of a range or list found by NUMBER_UNIT or UNIT_NUMBER: "3", "six".
+ONE_NUMBER = re.compile(rf"\b{_NUMBER}\b", re.IGNORECASE)
 # A Chinese duration: "3年", "6个月", "12周", "两年".
 CJK_NUMBER_UNIT = re.compile(rf"{_CJK_NUMBER}\s*(小时|天|日|周|星期|个月|月|年)")
 # A DOI as the format stores it: "10.1186/s12967-018-1464-0" (lower case, no https://doi.org/ prefix).
@@ -215,22 +230,84 @@ def check_outcomes(record: StudyRecord) -> Iterator[Issue]:
                         for issue in check_value(value, sample_size=record.population.sample_size, arms=arms))
 
 
+def check_version(record: StudyRecord) -> Iterator[Issue]:
+    """Effect estimates are a format 1.1 statistic: a record using them says ``schema_version: "1.1"``.
+
+    The scorers score effect estimates only against 1.1 records, so a curated
+    version 1 entry with an odds ratio would have it ignored when used as gold.
+    """
+    if record.schema_version in EFFECT_VERSIONS:
+        return
+    for o_index, outcome in enumerate(record.outcomes):
+        for v_index, value in enumerate(outcome.values):
+            if value.statistic in EFFECT_STATISTICS:
+                yield Issue(("outcomes", o_index, "values", v_index, "statistic"),
+                            f"is a format 1.1 statistic; set schema_version to \"1.1\" "
+                            f"(this record says {record.schema_version!r})", value.statistic)
+
+
 def check_value(value: OutcomeValue, *, sample_size: int | None, arms: list[Arm]) -> Iterator[Issue]:
-    """Spread present and not negative, interval in order, n within the sample, p in (0, 1], days, group."""
-    if value.statistic in SPREAD_STATISTICS and value.spread is None:
-        yield Issue(("spread",), f"a {value.statistic} value needs its spread (SD or SE)", None)
-    if value.spread is not None and value.spread < 0:
-        yield Issue(("spread",), "an SD or SE is never negative", value.spread)
-    if value.low is not None and value.high is not None and value.low > value.high:
-        yield Issue(("low",), f"is above high ({value.high:g})", value.low)
-    if value.statistic == "percent" and not 0 <= value.value <= 100:
-        yield Issue(("value",), "a percent of participants lies between 0 and 100", value.value)
+    """Spread, interval, count and percent, effect estimate, n within the sample, p in (0, 1], days, group."""
+    yield from _check_spread(value)
+    yield from _check_interval(value)
+    yield from _check_proportion(value)
+    yield from _check_effect(value)
     if value.n is not None and sample_size is not None and value.n > sample_size:
         yield Issue(("n",), f"is above the sample size ({sample_size})", value.n)
     if value.p is not None and value.p.value <= 0:
         yield Issue(("p", "value"), "a p-value is above 0; write 'P < 0.001' as op '<', value 0.001", value.p.value)
     yield from _check_days(value)
-    if value.group is not None and arms and not any(labels_match(value.group, arm.label) for arm in arms):
+    yield from _check_group(value, arms)
+
+
+def _check_spread(value: OutcomeValue) -> Iterator[Issue]:
+    """A ``mean_sd``/``mean_se`` has its spread, and no spread is negative."""
+    if value.statistic in SPREAD_STATISTICS and value.spread is None:
+        yield Issue(("spread",), f"a {value.statistic} value needs its spread (SD or SE)", None)
+    if value.spread is not None and value.spread < 0:
+        yield Issue(("spread",), "an SD or SE is never negative", value.spread)
+
+
+def _check_interval(value: OutcomeValue) -> Iterator[Issue]:
+    """``low <= high``, and the value between them (a CI, IQR or range holds its estimate)."""
+    low, high = value.low, value.high
+    if low is None or high is None:
+        return
+    if low > high:
+        yield Issue(("low",), f"is above high ({high:g})", low)
+    elif not low <= value.value <= high:
+        yield Issue(("value",), f"lies outside its interval low..high ({low:g}..{high:g})", value.value)
+
+
+def _check_proportion(value: OutcomeValue) -> Iterator[Issue]:
+    """A percent within 0..100; a count of events no larger than its total ``n``."""
+    if value.statistic == "percent" and not 0 <= value.value <= 100:
+        yield Issue(("value",), "a percent of participants lies between 0 and 100", value.value)
+    if value.statistic == "count" and value.n is not None and value.value > value.n:
+        yield Issue(("value",), f"a count of participants or events is at most its total n ({value.n})", value.value)
+
+
+def _check_effect(value: OutcomeValue) -> Iterator[Issue]:
+    """An effect estimate is a change; a ratio (odds, risk, hazard) and its limits are above 0."""
+    if value.statistic not in EFFECT_STATISTICS:
+        return
+    if value.kind != "change":
+        yield Issue(("kind",), f"an effect estimate ({value.statistic}) compares groups: its kind is 'change'",
+                    value.kind)
+    if value.statistic not in RATIO_STATISTICS:
+        return
+    for key in ("value", "low", "high"):
+        number = getattr(value, key)
+        if number is not None and number <= 0:
+            yield Issue((key,), f"a ratio ({value.statistic}) and its limits are above 0 (1 is no difference); "
+                                "at or below 0 it is a difference (mean_difference, risk_difference)", number)
+
+
+def _check_group(value: OutcomeValue, arms: list[Arm]) -> Iterator[Issue]:
+    """A value's group names an arm of ``population.arms`` (an effect estimate's group is a comparison)."""
+    if value.group is None or not arms or value.statistic in EFFECT_STATISTICS:
+        return
+    if not any(labels_match(value.group, arm.label) for arm in arms):
         names = ", ".join(repr(arm.label) for arm in arms)
         yield Issue(("group",), f"names no arm of population.arms ({names})", value.group)
 
@@ -264,13 +341,11 @@ def timepoint_days(text: str | None) -> list[float]:
 
 
 def _durations(text: str) -> Iterator[tuple[str, str]]:
-    """(number, unit) pairs of ``text``, both ends of a range."""
+    """(number, unit) pairs of ``text``: both ends of a range, every item of a list."""
     for match in NUMBER_UNIT.finditer(text):
-        yield match.group(1), match.group(3)
-        if match.group(2):
-            yield match.group(2), match.group(3)
+        yield from ((number, match.group(2)) for number in ONE_NUMBER.findall(match.group(1)))
     for match in UNIT_NUMBER.finditer(text):
-        yield match.group(2), match.group(1)
+        yield from ((number, match.group(1)) for number in ONE_NUMBER.findall(match.group(2)))
     for match in CJK_NUMBER_UNIT.finditer(text):
         yield match.group(1), match.group(2)
 
@@ -319,5 +394,5 @@ def labels_match(group: str, arm: str) -> bool:
 
 #: The plausibility rules, in the order their issues are reported.
 RULES: tuple[Callable[[StudyRecord], Iterator[Issue]], ...] = (
-    check_document, check_design, check_follow_up, check_population, check_outcomes,
+    check_document, check_design, check_follow_up, check_population, check_outcomes, check_version,
 )
