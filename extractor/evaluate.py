@@ -10,7 +10,11 @@ first.
 
 The gold file's shape decides the metrics: records with a ``document`` block
 are exchange-format gold; lines with a top-level ``source_file`` and
-``sample_sizes`` / ``means`` / ``sds`` are numbers-only gold.
+``sample_sizes`` / ``arm_sizes`` / ``means`` / ``sds`` are numbers-only gold.
+Gold of either format version is read; as in score.py, effect estimates
+(``outcomes.effect_numbers``) and counts with their totals
+(``outcomes.count_numbers``) are scored only against gold that says
+``schema_version`` 1.1.
 """
 
 from __future__ import annotations
@@ -586,33 +590,34 @@ def _same_tuple(gold: tuple[dict[str, Any], dict[str, Any]], pred: tuple[dict[st
     )
 
 
+def _family_values(record: dict[str, Any], statistics: frozenset[str]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The (outcome, value) pairs whose statistic is one of ``statistics``."""
+    return [(o, v) for o, v in flat_values(record) if v.get("statistic") in statistics]
+
+
 def _compare_mean_tuples(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
-    """Mean values attributed to measure, timepoint and kind; unit and p-value of each matched one."""
-    gl = [(o, v) for o, v in flat_values(gold) if v.get("statistic") in MEAN_STATISTICS]
-    pl = [(o, v) for o, v in flat_values(pred) if v.get("statistic") in MEAN_STATISTICS]
+    """Mean values attributed to measure, timepoint and kind; arm, unit and p-value of each matched one."""
+    gl, pl = _family_values(gold, MEAN_STATISTICS), _family_values(pred, MEAN_STATISTICS)
     pairs = _match_greedy(gl, pl, _same_tuple)
     for i, j in pairs.items():
         _compare_matched(gl[i], pl[j], tally)
     missed = [_describe(*gl[i]) for i in range(len(gl)) if i not in pairs]
     extra = [_describe(*pl[j]) for j in range(len(pl)) if j not in pairs.values()]
     tally.count("outcomes.mean_tuples", len(pairs), missed, extra)
-    if str(gold.get("schema_version")) == "1.1":
-        # score.py computes this figure after its 1.1 loop, from the last family it scored there (counts);
-        # the same lists are used here so that the two agree
-        gl = [v for _, v in flat_values(gold) if v.get("statistic") == "count"]
-        pl = [v for _, v in flat_values(pred) if v.get("statistic") == "count"]
-        pairs = _match_greedy(gl, pl, lambda g, p: num_eq(g.get("value"), p.get("value")) and num_eq(g.get("n"), p.get("n")))
-    if gl or pl:
-        ok = len(pairs) == len(gl) == len(pl)
-        tally.accuracy["outcomes.document_all_mean_tuples_exact"].add(ok)
 
 
 #: Words a group label may add or drop and still name the same arm ("MSC group" is "MSC").
-GROUP_STOP = frozenset({"group", "groups", "arm", "the", "patients", "participants", "subjects", "cohort", "of", "in", "with"})
+GROUP_STOP = frozenset(
+    {"group", "groups", "arm", "the", "patients", "participants", "subjects", "cohort", "of", "in", "with"}
+)
 
 
 def group_match(predicted: Any, gold: Any) -> bool:
-    """An arm label matches when the names agree after dropping words like 'group' and 'patients'."""
+    """An arm label matches when the names agree after dropping words like 'group' and 'patients'.
+
+    A gold value without a group matches any prediction; a predicted null
+    never matches a gold group.
+    """
     if gold is None:
         return True
     if predicted is None:
@@ -621,11 +626,11 @@ def group_match(predicted: Any, gold: Any) -> bool:
     pt = {w for w in norm_text(predicted).split() if w not in GROUP_STOP}
     if not gt or not pt:
         return norm_text(gold) == norm_text(predicted)
-    return gt <= pt or pt <= gt or len(gt & pt) / len(gt | pt) >= 0.5
+    return _tokens_overlap(gt, pt)
 
 
 def _compare_grouped_values(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
-    """Each gold value that names its arm is found with the same numbers and a matching arm label."""
+    """Each gold value that names its arm is found, in any statistic, with its numbers and a matching arm."""
     predicted = [v for _, v in flat_values(pred)]
     for go, gv in flat_values(gold):
         if gv.get("group") is None:
@@ -635,29 +640,57 @@ def _compare_grouped_values(gold: dict[str, Any], pred: dict[str, Any], tally: _
         tally.agree("outcomes.grouped_value_recall", ok, _describe(go, gv), None)
 
 
-#: Format 1.1 families scored only against 1.1 gold: the statistics and the fields that must agree.
-FORMAT_1_1_FAMILIES = (
-    ("effect", EFFECT_STATISTICS, ("value", "low", "high")),
-    ("count", frozenset({"count"}), ("value", "n")),
+def is_format_1_1(record: dict[str, Any]) -> bool:
+    """The record says ``schema_version`` 1.1: its effect estimates and counts are scored."""
+    return str(record.get("schema_version")) == "1.1"
+
+
+def _same_effect(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    """The same effect statistic (an odds ratio is no risk ratio), estimate and confidence limits."""
+    return gold.get("statistic") == pred.get("statistic") and all(
+        num_eq(gold.get(key), pred.get(key)) for key in ("value", "low", "high"))
+
+
+def _same_count(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    """The same number of events out of the same total."""
+    return num_eq(gold.get("value"), pred.get("value")) and num_eq(gold.get("n"), pred.get("n"))
+
+
+#: Format 1.1 families, scored only against 1.1 gold as score.py does: name, statistics, how two values agree.
+FORMAT_1_1_FAMILIES: tuple[tuple[str, frozenset[str], Callable[[dict[str, Any], dict[str, Any]], bool]], ...] = (
+    ("effect", EFFECT_STATISTICS, _same_effect),
+    ("count", frozenset({"count"}), _same_count),
 )
 
 
 def _compare_format_1_1(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
-    """Effect estimates (same statistic, value and CI) and counts (value and total), against 1.1 gold only."""
-    if str(gold.get("schema_version")) != "1.1":
+    """Effect estimates (statistic, value and CI) and counts (value and total), against 1.1 gold only."""
+    if not is_format_1_1(gold):
         return
-    for family, statistics, fields in FORMAT_1_1_FAMILIES:
-        gl = [v for _, v in flat_values(gold) if v.get("statistic") in statistics]
-        pl = [v for _, v in flat_values(pred) if v.get("statistic") in statistics]
-
-        def same(g: dict[str, Any], p: dict[str, Any], family: str = family, fields: tuple = fields) -> bool:
-            return (family != "effect" or g.get("statistic") == p.get("statistic")) and all(
-                num_eq(g.get(f), p.get(f)) for f in fields)
-
-        pairs = _match_greedy(gl, pl, same)
-        missed = [g for i, g in enumerate(gl) if i not in pairs]
-        extra = [p for j, p in enumerate(pl) if j not in pairs.values()]
+    for family, statistics, same in FORMAT_1_1_FAMILIES:
+        gl, pl = _family_values(gold, statistics), _family_values(pred, statistics)
+        pairs = _match_greedy(gl, pl, lambda g, p, same=same: same(g[1], p[1]))
+        missed = [_describe(*gl[i]) for i in range(len(gl)) if i not in pairs]
+        extra = [_describe(*pl[j]) for j in range(len(pl)) if j not in pairs.values()]
         tally.count(f"outcomes.{family}_numbers", len(pairs), missed, extra)
+
+
+def _compare_document_exact(gold: dict[str, Any], pred: dict[str, Any], tally: _Tally) -> None:
+    """Per document with any: every item found and nothing extra (``document_all_mean_tuples_exact``).
+
+    The items are the mean tuples. Against 1.1 gold they are the counts with
+    their totals: score.py computes this figure after its 1.1 loop, from the
+    lists and matches of that loop's last family (it reuses the variable
+    names), and the figure here follows it so that the two agree.
+    """
+    if is_format_1_1(gold):
+        statistics, same = frozenset({"count"}), lambda g, p: _same_count(g[1], p[1])
+    else:
+        statistics, same = MEAN_STATISTICS, _same_tuple
+    gl, pl = _family_values(gold, statistics), _family_values(pred, statistics)
+    if gl or pl:
+        pairs = _match_greedy(gl, pl, same)
+        tally.accuracy["outcomes.document_all_mean_tuples_exact"].add(len(pairs) == len(gl) == len(pl))
 
 
 def _compare_matched(gold: tuple[dict[str, Any], dict[str, Any]], pred: tuple[dict[str, Any], dict[str, Any]],
@@ -678,9 +711,10 @@ def _compare_matched(gold: tuple[dict[str, Any], dict[str, Any]], pred: tuple[di
 
 
 def _describe(outcome: dict[str, Any], value: dict[str, Any], *, with_p: bool = False) -> dict[str, Any]:
-    """A value as a curator reads it: measure, group, timepoint, kind, numbers (and p)."""
+    """A value as a curator reads it: measure, group, timepoint, kind, numbers (interval and total if stated), p."""
     keys = ("group", "timepoint", "days", "kind", "statistic", "value", "spread") + (("p",) if with_p else ())
-    return {"measure": outcome.get("measure"), **{k: value.get(k) for k in keys}}
+    stated = {k: value[k] for k in ("low", "high", "n") if value.get(k) is not None}
+    return {"measure": outcome.get("measure"), **{k: value.get(k) for k in keys}, **stated}
 
 
 #: Comparisons run on every (gold, prediction) pair, in score.py's order.
@@ -693,6 +727,7 @@ RECORD_COMPARISONS: tuple[Callable[[dict[str, Any], dict[str, Any], _Tally], Non
     _compare_mean_tuples,
     _compare_grouped_values,
     _compare_format_1_1,
+    _compare_document_exact,
 )
 
 
@@ -700,51 +735,54 @@ RECORD_COMPARISONS: tuple[Callable[[dict[str, Any], dict[str, Any], _Tally], Non
 # Numbers-only gold (score_external.py)
 
 
+#: Metrics of numbers-only gold, in score_external.py's order.
+EXTERNAL_METRICS = ("sample_size", "mean_recall", "sd_recall", "arm_size_recall")
+
+
 def evaluate_external(gold: list[dict[str, Any]], predictions: list[dict[str, Any]]) -> Evaluation:
     """Score predictions against numbers-only gold with score_external.py's metrics.
 
     ``sample_size``: right when the prediction equals one of the gold totals
     (abstaining is wrong); ``mean_recall`` / ``sd_recall``: share of gold
-    arm-level means / SDs found among the predicted mean-family values.
+    arm-level means / SDs found among the predicted mean-family values;
+    ``arm_size_recall``: share of gold arm sizes found among the predicted
+    ``population.arms[].n``.
     """
     by_file = {source_key(r): r for r in predictions}
-    sizes, means, sds, arm_sizes = Accuracy(), Accuracy(), Accuracy(), Accuracy()
+    tallies = {name: Accuracy() for name in EXTERNAL_METRICS}
     abstained, missing, per_document = 0, [], []
     for entry in gold:
         key = Path(entry["source_file"]).name
         pred = by_file.get(key)
         if pred is None:
             missing.append(key)
-        found = _compare_external(entry, pred or {}, sizes, means, sds)
-        arm_ns = [a.get("n") for a in _get(pred, "population", "arms", default=[]) or []]
-        for x in entry.get("arm_sizes", []):
-            arm_sizes.add(any(num_eq(n, x) for n in arm_ns))
+        found = _compare_external(entry, pred or {}, tallies)
         abstained += bool(entry.get("sample_sizes")) and _get(pred, "population", "sample_size") is None
         per_document.append(DocumentResult(key, None, pred is not None, found))
-    accuracy = {
-        "sample_size": {**sizes.row(), "abstained": abstained},
-        "mean_recall": means.row(),
-        "sd_recall": sds.row(),
-        "arm_size_recall": arm_sizes.row(),
-    }
+    accuracy = {name: tally.row() for name, tally in tallies.items()}
+    accuracy["sample_size"]["abstained"] = abstained
     return Evaluation("external", len(gold), tuple(missing), accuracy, {}, _worst_first(per_document))
 
 
-def _compare_external(entry: dict[str, Any], pred: dict[str, Any], sizes: Accuracy, means: Accuracy,
-                      sds: Accuracy) -> tuple[Disagreement, ...]:
-    """One gold line: its sample size, then each gold mean and SD; returns what disagreed."""
+def _compare_external(entry: dict[str, Any], pred: dict[str, Any],
+                      tallies: dict[str, Accuracy]) -> tuple[Disagreement, ...]:
+    """One gold line: its sample size, then each gold mean, SD and arm size; returns what disagreed."""
     found = []
     if entry.get("sample_sizes"):
         n = _get(pred, "population", "sample_size")
         ok = any(num_eq(n, x) for x in entry["sample_sizes"])
-        sizes.add(ok)
+        tallies["sample_size"].add(ok)
         if not ok:
             found.append(Disagreement("population.sample_size", entry["sample_sizes"], n))
     values = [v for _, v in flat_values(pred) if v.get("statistic") in MEAN_STATISTICS]
-    for key, attr, tally, name in (("means", "value", means, "outcomes.means"), ("sds", "spread", sds, "outcomes.sds")):
+    arm_sizes = [a.get("n") for a in _get(pred, "population", "arms", default=[])]
+    checks = (("means", "mean_recall", "outcomes.means", [v.get("value") for v in values], 1e-4),
+              ("sds", "sd_recall", "outcomes.sds", [v.get("spread") for v in values], 1e-4),
+              ("arm_sizes", "arm_size_recall", "population.arms.n", arm_sizes, 1e-6))
+    for key, metric, name, predicted, rel in checks:
         for x in entry.get(key, []):
-            ok = any(num_eq(v.get(attr), x, rel=1e-4) for v in values)
-            tally.add(ok)
+            ok = any(num_eq(number, x, rel=rel) for number in predicted)
+            tallies[metric].add(ok)
             if not ok:
                 found.append(Disagreement(name, x, None))
     return tuple(found)

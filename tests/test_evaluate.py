@@ -11,8 +11,12 @@ scorers are run on the same files and must print the same figures.
 from __future__ import annotations
 
 import ast
+import copy
+import io
 import json
+import random
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +46,10 @@ GOLD = FIXTURE / "gold"
 PREDICTIONS = FIXTURE / "predictions.jsonl"
 EXTERNAL_GOLD = FIXTURE / "external_gold.jsonl"
 EXTERNAL_PREDICTIONS = FIXTURE / "external_predictions.jsonl"
+#: Predictions for a format 1.1 gold (the composed lupus RCT) and a format 1 gold (the knee RCT).
+FORMAT_1_1_GOLD = (ROOT / "tests" / "fixtures" / "format_1_1" / "lupus_rct.json",
+                   ROOT / "tests" / "fixtures" / "curation" / "knee_rct.json")
+FORMAT_1_1_PREDICTIONS = FIXTURE / "format_1_1_predictions.jsonl"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 needs_shared = pytest.mark.skipif(not (SHARED_EVAL / "score.py").is_file(), reason="../shared/eval is absent")
 
@@ -127,7 +135,83 @@ def test_external_figures():
     assert result.accuracy["mean_recall"] == {"acc": 0.5, "n": 4}
     # 1.2 found; 1.4 is not 1.5; trial4 missing
     assert result.accuracy["sd_recall"] == {"acc": 0.3333, "n": 3}
+    # trial1's one predicted arm of 60 finds both gold arms of 60; trial2 40 found, 36 (38 predicted) not;
+    # trial4's two arms missing
+    assert result.accuracy["arm_size_recall"] == {"acc": 0.5, "n": 6}
+    assert list(result.accuracy) == ["sample_size", "mean_recall", "sd_recall", "arm_size_recall"]
     assert result.missing_predictions == ("trial4.txt",)
+
+
+# --------------------------------------------------------------------------- format 1.1, worked out by hand
+
+
+@pytest.fixture(scope="module")
+def format_1_1_gold(tmp_path_factory) -> Path:
+    """A gold folder: the lupus RCT in format 1.1 and the knee RCT in format 1."""
+    folder = tmp_path_factory.mktemp("gold_1_1")
+    for path in FORMAT_1_1_GOLD:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def format_1_1_result(format_1_1_gold):
+    """The format 1.1 predictions against that gold."""
+    return evaluate_paths(format_1_1_gold, FORMAT_1_1_PREDICTIONS)
+
+
+FORMAT_1_1_CASES = [
+    # the mean difference found; the odds ratio predicted as a risk ratio (fn and fp); an extra hazard ratio
+    ("prf", "outcomes.effect_numbers", {"p": 0.3333, "r": 0.5, "f1": 0.4, "tp": 1, "fp": 2, "fn": 1}),
+    # 12 of 20 found; 5 of 20 predicted without its total (fn and fp); the knee count is not scored (format 1 gold)
+    ("prf", "outcomes.count_numbers", {"p": 0.5, "r": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1}),
+    # matched means: the knee's three arms right; lupus UC-MSC baseline right, 6 months as placebo, placebo as null
+    ("accuracy", "outcomes.group_of_matched", {"acc": 0.6667, "n": 6}),
+    # every gold value with a group, in any statistic: knee 4 of 4, lupus 7 of 9 (the two means above missed;
+    # "MSC vs placebo" names "UC-MSC vs placebo"; the odds ratio's numbers and group found under risk_ratio)
+    ("accuracy", "outcomes.grouped_value_recall", {"acc": 0.8462, "n": 13}),
+    # knee: its mean tuples all exact; lupus: its mean tuples are exact too, but against 1.1 gold score.py
+    # computes this figure from the counts (one of two wrong)
+    ("accuracy", "outcomes.document_all_mean_tuples_exact", {"acc": 0.5, "n": 2}),
+    ("prf", "outcomes.mean_tuples", {"p": 1.0, "r": 1.0, "f1": 1.0, "tp": 6, "fp": 0, "fn": 0}),
+]
+
+
+@pytest.mark.parametrize("section, field, row", FORMAT_1_1_CASES)
+def test_format_1_1_figures(format_1_1_result, section, field, row):
+    assert getattr(format_1_1_result, section)[field] == row, field
+
+
+def test_effect_and_count_numbers_are_not_scored_against_format_1_gold(format_1_1_gold):
+    result = evaluate_paths(format_1_1_gold / "knee_rct.json", FORMAT_1_1_PREDICTIONS)
+    assert "outcomes.effect_numbers" not in result.prf and "outcomes.count_numbers" not in result.prf
+
+
+def test_format_1_1_disagreements(format_1_1_result):
+    lupus = next(d for d in format_1_1_result.per_document if d.key == "lupus_rct.txt")
+    found = {(d.field, json.dumps(d.gold), json.dumps(d.predicted)) for d in lupus.disagreements
+             if d.field in ("outcomes.effect_numbers", "outcomes.count_numbers")}
+    effect = {"measure": "complete renal remission", "group": "UC-MSC vs placebo", "timepoint": "6 months",
+              "days": 180, "kind": "change", "statistic": "odds_ratio", "value": 4.5, "spread": None,
+              "low": 1.2, "high": 17.1}
+    count = {"measure": "complete renal remission", "group": "placebo", "timepoint": "6 months", "days": 180,
+             "kind": "level", "statistic": "count", "value": 5, "spread": None}
+    assert found == {
+        ("outcomes.effect_numbers", json.dumps(effect), "null"),
+        ("outcomes.effect_numbers", "null", json.dumps({**effect, "statistic": "risk_ratio"})),
+        ("outcomes.effect_numbers", "null", json.dumps({**effect, "statistic": "hazard_ratio", "value": 0.8,
+                                                        "low": 0.5, "high": 1.2})),
+        ("outcomes.count_numbers", json.dumps({**count, "n": 20}), "null"),
+        ("outcomes.count_numbers", "null", json.dumps(count)),
+    }
+
+
+def test_cli_shows_an_effect_estimate_with_its_interval(format_1_1_gold):
+    result = _invoke(str(format_1_1_gold), str(FORMAT_1_1_PREDICTIONS), "-d")
+    assert result.exit_code == 0, result.output
+    assert "complete renal remission [UC-MSC vs placebo], 6 months (180 d), change: 4.5 (1.2 to 17.1) " \
+           "(odds_ratio)" in result.output
+    assert "complete renal remission [placebo], 6 months (180 d), level: 5 of 20 (count)" in result.output
 
 
 # --------------------------------------------------------------------------- disagreements
@@ -173,7 +257,8 @@ def test_external_disagreements():
     trial1 = next(d for d in result.per_document if d.key == "trial1.txt")
     assert trial1.disagreements == (Disagreement("outcomes.sds", 1.5, None),)
     trial2 = next(d for d in result.per_document if d.key == "trial2.txt")
-    assert trial2.disagreements == (Disagreement("outcomes.means", 33.0, None),)
+    assert trial2.disagreements == (Disagreement("outcomes.means", 33.0, None),
+                                    Disagreement("population.arms.n", 36.0, None))
 
 
 def test_to_dict_without_disagreements(fixture_result):
@@ -415,6 +500,7 @@ def test_cli_external():
     result = _invoke(str(EXTERNAL_GOLD), str(EXTERNAL_PREDICTIONS))
     assert result.exit_code == 0, result.output
     assert _table_rows(result.output)["sample_size"] == ["0.6667", "3", "1"]
+    assert _table_rows(result.output)["arm_size_recall"] == ["0.5", "6", ""]
 
 
 def test_cli_database_alone(curated_db):
@@ -470,26 +556,197 @@ def _table_rows(output: str) -> dict[str, list[str]]:
 
 # --------------------------------------------------------------------------- agreement with the shared scorers
 
+#: Exchange-format dev sets of ../shared/eval scored with score.py: msc_dev (format 1) and msc2_dev (format 1.1).
+DEV_SETS = ("msc_dev", "msc2_dev")
+#: Numbers-only dev set scored with score_external.py.
+EXTERNAL_DEV_SET = "pico_dev"
 
-@pytest.mark.slow
-@needs_shared
-def test_agrees_with_score_py(tmp_path, fixture_result):
-    out = tmp_path / "reference.json"
-    subprocess.run([sys.executable, str(SHARED_EVAL / "score.py"), str(GOLD), str(PREDICTIONS), "--json", str(out)],
+
+def _score_py(gold: Path, predictions: Path, out: Path) -> dict:
+    """score.py's figures (its ``--json`` output) for ``predictions`` against ``gold``."""
+    subprocess.run([sys.executable, str(SHARED_EVAL / "score.py"), str(gold), str(predictions), "--json", str(out)],
                    check=True, capture_output=True)
-    reference = json.loads(out.read_text())
-    assert fixture_result.accuracy == reference["accuracy"]
-    assert fixture_result.prf == reference["prf"]
-    assert fixture_result.documents == reference["documents"]
-    assert list(fixture_result.missing_predictions) == reference["missing_predictions"]
+    return json.loads(out.read_text())
+
+
+def assert_agrees(result, reference: dict) -> None:
+    """The same metrics as the scorer, in its order, each with the same figures; naming any that differ."""
+    ours = result.to_dict(disagreements=False)
+    for section in ("accuracy", "prf"):
+        assert list(ours[section]) == list(reference[section]), section
+        differ = {name: (ours[section][name], row) for name, row in reference[section].items()
+                  if ours[section][name] != row}
+        assert differ == {}, f"{section}: (ours, score.py) differ"
+    assert ours["documents"] == reference["documents"]
+    assert ours["missing_predictions"] == reference["missing_predictions"]
 
 
 @pytest.mark.slow
 @needs_shared
-def test_printed_figures_agree_with_score_py():
-    printed = subprocess.run([sys.executable, str(SHARED_EVAL / "score.py"), str(GOLD), str(PREDICTIONS)],
+@pytest.mark.parametrize("gold, predictions", [
+    ("fixture", PREDICTIONS),
+    ("format_1_1_gold", FORMAT_1_1_PREDICTIONS),
+])
+def test_agrees_with_score_py(request, tmp_path, gold, predictions):
+    folder = GOLD if gold == "fixture" else request.getfixturevalue(gold)
+    assert_agrees(evaluate_paths(folder, predictions), _score_py(folder, predictions, tmp_path / "reference.json"))
+
+
+def perturb(records: list[dict], *, seed: int) -> list[dict]:
+    """Predictions made from gold by deterministic mistakes of every kind the scorers count.
+
+    Documents are dropped, fields changed, values dropped, duplicated or
+    changed in number, spread, interval, total, timepoint, kind, statistic,
+    group, measure and p-value, so every metric sees hits and misses.
+    """
+    rng = random.Random(seed)
+    predictions = []
+    for record in copy.deepcopy(records):
+        chance = rng.random()
+        if chance < 0.1:  # a document missed
+            continue
+        if chance < 0.75:  # the rest found without a mistake
+            _perturb_fields(record, rng)
+            _perturb_outcomes(record, rng)
+        predictions.append(record)
+    return predictions
+
+
+def _perturb_outcomes(record: dict, rng: random.Random) -> None:
+    """Rename a measure now and then; drop, duplicate and change values."""
+    for outcome in record.get("outcomes", []):
+        if rng.random() < 0.1:
+            outcome["measure"] = "unrelated measure"
+        outcome["values"] = [_perturb_value(v, rng) for v in outcome["values"] if rng.random() > 0.08]
+        if outcome["values"] and rng.random() < 0.1:
+            outcome["values"].append(copy.deepcopy(rng.choice(outcome["values"])))
+
+
+def _perturb_fields(record: dict, rng: random.Random) -> None:
+    """Change document, design, population and intervention fields now and then."""
+    population, intervention = record["population"], record["intervention"]
+    if rng.random() < 0.2:
+        record["document"]["title"] = "another title"
+    if rng.random() < 0.2:
+        record["design"]["type"] = "other"
+    if rng.random() < 0.2 and population.get("sample_size") is not None:
+        population["sample_size"] += 1
+    for arm in population.get("arms", []):
+        if rng.random() < 0.2 and arm.get("n") is not None:
+            arm["n"] += 1
+    if rng.random() < 0.2:
+        intervention["cell_sources"] = intervention.get("cell_sources", [])[1:]
+    for dose in intervention.get("doses", []):
+        if rng.random() < 0.2:
+            dose["value"] *= 10
+
+
+#: The effect statistics a perturbed effect estimate may be mislabelled as.
+EFFECTS = ("odds_ratio", "risk_ratio", "hazard_ratio", "mean_difference", "std_mean_difference", "risk_difference")
+
+
+def _perturb_value(value: dict, rng: random.Random) -> dict:
+    """One outcome value with at most a few mistakes."""
+    mistakes = {
+        "value": lambda v: v.update(value=v["value"] + 1),
+        "spread": lambda v: v.update(spread=None if v.get("spread") is not None else 1.5),
+        "days": lambda v: v.update(days=(v.get("days") or 0) + 30),
+        "kind": lambda v: v.update(kind="level" if v.get("kind") == "change" else "change"),
+        "group": lambda v: v.update(group=rng.choice([None, "another arm", f"{v.get('group')} group"])),
+        "p": lambda v: v.update(p=None if v.get("p") else {"op": "<", "value": 0.05}),
+        "low": lambda v: v.update(low=(v.get("low") or 0) - 1),
+        "n": lambda v: v.update(n=None if v.get("n") is not None else 7),
+        "statistic": lambda v: v.update(statistic=rng.choice(EFFECTS) if v["statistic"] in EFFECTS
+                                        else rng.choice(["mean", "median", "percent", "count", v["statistic"]])),
+    }
+    for name in rng.sample(sorted(mistakes), k=rng.choice([0, 0, 0, 1, 1, 2])):
+        mistakes[name](value)
+    if value.get("group") and rng.random() < 0.1:  # an arm alone mistaken, so a matched value has it wrong
+        mistakes["group"](value)
+    return value
+
+
+@pytest.fixture(scope="module", params=DEV_SETS)
+def dev_gold(request) -> Path:
+    """The gold folder of one dev set of ../shared/eval (skipped when absent)."""
+    folder = SHARED_EVAL / request.param / "gold"
+    if not folder.is_dir() or not (SHARED_EVAL / "score.py").is_file():
+        pytest.skip(f"no gold at {folder}")
+    return folder
+
+
+def _dev_predictions(kind: str, gold: Path, folder: Path) -> Path:
+    """Predictions for a dev set: the gold itself, a perturbed copy of it, or the extractor's records."""
+    if kind == "gold":
+        return gold
+    out = folder / f"{gold.parent.name}-{kind}.jsonl"
+    if kind == "perturbed":
+        records = load_records(gold)
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in perturb(records, seed=7)))
+    else:
+        out.write_text(_extract(gold.parent / "inputs"))
+    return out
+
+
+def _extract(inputs: Path) -> str:
+    """The extractor's records of every input under ``inputs``, as exported JSONL."""
+    from extractor.batch import run_batch
+    from extractor.export import export_records
+    from extractor.store import open_store
+
+    store = open_store(None)
+    try:
+        summary = run_batch([inputs], store=store)
+        assert summary.failed == 0, summary.failures
+        stream = io.StringIO()
+        export_records(store, None, fmt="jsonl", stream=stream)
+    finally:
+        store.close()
+    return stream.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["gold", "perturbed", "extracted"])
+def test_dev_set_figures_agree_with_score_py(dev_gold, kind, tmp_path):
+    predictions = _dev_predictions(kind, dev_gold, tmp_path)
+    reference = _score_py(dev_gold, predictions, tmp_path / "reference.json")
+    assert_agrees(evaluate_paths(dev_gold, predictions), reference)
+    if dev_gold.parent.name == "msc2_dev":  # the format 1.1 metrics are there to be compared
+        assert {"outcomes.effect_numbers", "outcomes.count_numbers"} <= set(reference["prf"])
+        assert {"outcomes.group_of_matched", "outcomes.grouped_value_recall"} <= set(reference["accuracy"])
+
+
+def test_gold_against_itself_is_perfect(dev_gold):
+    result = evaluate_paths(dev_gold, dev_gold)
+    assert {name: row["acc"] for name, row in result.accuracy.items() if row["acc"] != 1.0} == {}
+    assert {name: row for name, row in result.prf.items() if row["fp"] or row["fn"]} == {}
+
+
+def test_perturbed_predictions_miss_and_hit_in_every_metric(dev_gold, tmp_path):
+    # the agreement test above can only fail where the figures are neither all right nor all wrong
+    result = evaluate_paths(dev_gold, _dev_predictions("perturbed", dev_gold, tmp_path))
+    assert result.missing_predictions
+    imperfect = {name for name, row in result.accuracy.items() if 0 < row["acc"] < 1}
+    assert {"outcomes.group_of_matched", "outcomes.grouped_value_recall", "design.type",
+            "outcomes.document_all_mean_tuples_exact", "population.sample_size"} <= imperfect
+    families = ["mean_tuples", "mean_numbers", "percent_numbers"]
+    families += ["effect_numbers", "count_numbers"] if dev_gold.parent.name == "msc2_dev" else []
+    for family in families:
+        row = result.prf[f"outcomes.{family}"]
+        assert row["tp"] and row["fp"] and row["fn"], (family, row)
+
+
+@pytest.mark.slow
+@needs_shared
+@pytest.mark.parametrize("gold, predictions", [
+    ("fixture", PREDICTIONS),
+    ("format_1_1_gold", FORMAT_1_1_PREDICTIONS),
+])
+def test_printed_figures_agree_with_score_py(request, gold, predictions):
+    gold = GOLD if gold == "fixture" else request.getfixturevalue(gold)
+    printed = subprocess.run([sys.executable, str(SHARED_EVAL / "score.py"), str(gold), str(predictions)],
                              check=True, capture_output=True, text=True).stdout
-    rows = _table_rows(_invoke(str(GOLD), str(PREDICTIONS)).output)
+    rows = _table_rows(_invoke(str(gold), str(predictions)).output)
     reference = re.findall(r"^\s+(\S+)\s+acc (\S+)\s+\(n=(\d+)\)", printed, flags=re.M)
     assert reference and all(rows[field] == [acc, n] for field, acc, n in reference)
     reference = re.findall(r"^\s+(\S+)\s+P (\S+) R (\S+) F1 (\S+)\s+tp=(\d+) fp=(\d+) fn=(\d+)", printed, flags=re.M)
@@ -502,6 +759,20 @@ def test_agrees_with_score_external_py():
     printed = subprocess.run([sys.executable, str(SHARED_EVAL / "score_external.py"), str(EXTERNAL_GOLD),
                               str(EXTERNAL_PREDICTIONS)], check=True, capture_output=True, text=True).stdout
     assert evaluate_paths(EXTERNAL_GOLD, EXTERNAL_PREDICTIONS).accuracy == json.loads(printed)
+
+
+@pytest.mark.slow
+def test_external_dev_set_agrees_with_score_external_py(tmp_path):
+    gold = SHARED_EVAL / EXTERNAL_DEV_SET / "gold.jsonl"
+    if not gold.is_file() or not (SHARED_EVAL / "score_external.py").is_file():
+        pytest.skip(f"no gold at {gold}")
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text(_extract(gold.parent / "inputs"))
+    printed = subprocess.run([sys.executable, str(SHARED_EVAL / "score_external.py"), str(gold), str(predictions)],
+                             check=True, capture_output=True, text=True).stdout
+    reference = json.loads(printed)
+    assert evaluate_paths(gold, predictions).accuracy == reference
+    assert reference["arm_size_recall"]["n"] > 0
 
 
 # --------------------------------------------------------------------------- layering

@@ -138,8 +138,12 @@ def _show(value: Any) -> str:
 
 
 def _show_outcome_value(value: dict[str, Any]) -> str:
-    """``serum CK, 1 week (7 d), level: 886 ± 248 (mean_sd), p < 0.05``."""
+    """``serum CK, 1 week (7 d), level: 886 ± 248, n=8 (mean_sd), p < 0.05``; ``4.5 (1.2 to 17.1)``; ``12 of 20``."""
     numbers = f"{value['value']}" + (f" ± {value['spread']}" if value.get("spread") is not None else "")
+    if value.get("low") is not None or value.get("high") is not None:
+        numbers += f" ({value.get('low')} to {value.get('high')})"
+    if value.get("n") is not None:
+        numbers += f" of {value['n']}" if value.get("statistic") == "count" else f", n={value['n']}"
     when = f"{value.get('timepoint') or 'no timepoint'} ({value.get('days')} d)"
     group = f" [{value['group']}]" if value.get("group") else ""
     p = value.get("p")
