@@ -3,8 +3,13 @@
 The JSON forms are the records as stored (``schema_version``, ``document``,
 ``design``, ``population``, ``intervention``, ``outcomes``, plus the project's
 ``field_evidence``, ``provenance`` and per-value ``evidence`` unless
-``with_extensions=False``). The CSV is the table a meta-analyst wants: one row
-per outcome value, with the study columns repeated on each row.
+``with_extensions=False``). Extracted records are format 1.1; a curated entry
+keeps the version it was written in, since a version 1 entry does not follow
+1.1's conventions (events as count plus percent, effect estimates). The CSV is
+the table a meta-analyst wants: one row per outcome value, with the study
+columns repeated on each row; an effect estimate's row names it in
+``statistic`` with its CI in ``low``/``high``, a count's row has its total in
+``n``.
 """
 
 from __future__ import annotations

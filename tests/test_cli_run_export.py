@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -161,6 +162,53 @@ def test_export_csv_has_one_row_per_outcome_value(stored):
               for o in r["outcomes"] for v in o["values"]]
     assert len(rows) == len(values)
     assert [(row["document_id"], row["measure"]) for row in rows] == [(d, m) for d, m, _ in values]
+
+
+@pytest.fixture()
+def curated_1_1(tmp_path):
+    """A database with a format 1 entry (the knee RCT) and a format 1.1 entry (the lupus RCT) imported."""
+    fixtures = Path(__file__).parent / "fixtures"
+    db = tmp_path / "curated.db"
+    result = run("curate", "import", str(fixtures / "curation" / "knee_rct.json"),
+                 str(fixtures / "format_1_1" / "lupus_rct.json"), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_export_keeps_each_records_format_version(curated_1_1):
+    # a curated version 1 entry stays "1": labelling it 1.1 would claim count + percent pairs and effect
+    # estimates its curator was not asked for (the scorers score those only against 1.1 records)
+    result = run("export", "--db", str(curated_1_1), "--format", "jsonl", "--no-evidence")
+    assert result.exit_code == 0, result.output
+    records = {r["document"]["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert {k: r["schema_version"] for k, r in records.items()} == {
+        "doi:10.5555/curation.knee": "1", "doi:10.5555/curation.lupus": "1.1"}
+    odds_ratio = records["doi:10.5555/curation.lupus"]["outcomes"][1]["values"][4]
+    assert odds_ratio == {"group": "UC-MSC vs placebo", "timepoint": "6 months", "days": 180.0, "kind": "change",
+                          "statistic": "odds_ratio", "value": 4.5, "spread": None, "low": 1.2, "high": 17.1,
+                          "n": None, "p": {"op": "=", "value": 0.03}}
+
+
+def test_export_csv_rows_of_effect_estimates_and_counts(curated_1_1):
+    result = run("export", "--db", str(curated_1_1), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["document_id"] == "doi:10.5555/curation.lupus"]
+    columns = ("measure", "group", "days", "kind", "statistic", "value", "spread", "low", "high", "n",
+               "p_op", "p_value")
+    assert [tuple(row[c] for c in columns) for row in rows] == [
+        ("SLEDAI score", "UC-MSC", "0", "level", "mean_sd", "12.1", "3.2", "", "", "20", "", ""),
+        ("SLEDAI score", "UC-MSC", "180", "level", "mean_sd", "6.4", "2.9", "", "", "20", "", ""),
+        ("SLEDAI score", "placebo", "180", "level", "mean_sd", "10.2", "3.5", "", "", "20", "", ""),
+        ("SLEDAI score", "UC-MSC vs placebo", "180", "change", "mean_difference", "-3.8", "", "-5.3", "-2.3", "",
+         "<", "0.001"),
+        ("complete renal remission", "UC-MSC", "180", "level", "count", "12", "", "", "", "20", "", ""),
+        ("complete renal remission", "UC-MSC", "180", "level", "percent", "60", "", "", "", "20", "", ""),
+        ("complete renal remission", "placebo", "180", "level", "count", "5", "", "", "", "20", "", ""),
+        ("complete renal remission", "placebo", "180", "level", "percent", "25", "", "", "", "20", "", ""),
+        ("complete renal remission", "UC-MSC vs placebo", "180", "change", "odds_ratio", "4.5", "", "1.2", "17.1", "",
+         "=", "0.03"),
+    ]
+    assert {row["source"] for row in rows} == {"curated"}
 
 
 def test_export_of_curated_records_is_empty_before_curation(stored):

@@ -20,6 +20,8 @@ runner = CliRunner()
 #: Cases of the bundled corpus (an input and its expected record each).
 N = len(list(CORPUS.glob("*/expected.json")))
 FIXTURES = Path(__file__).parent / "fixtures" / "curation"
+#: A composed format 1.1 entry: effect estimates and count + percent pairs.
+LUPUS_1_1 = Path(__file__).parent / "fixtures" / "format_1_1" / "lupus_rct.json"
 
 
 def invoke(*args: str):
@@ -184,6 +186,34 @@ def test_import_into_a_new_database_keeps_the_curated_metadata(tmp_path):
     # provenance of the entry is kept when no --curated-by/--curated-at is given
     assert stored(db, "SELECT curated_by, curated_at FROM records WHERE document_id = 'pmid:99990001'") == [
         ("reviewer one", "2024-03-02")]
+
+
+def test_import_accepts_a_format_1_and_a_format_1_1_entry(tmp_path):
+    db = tmp_path / "new.db"
+    result = invoke("curate", "import", str(FIXTURES / "knee_rct.json"), str(LUPUS_1_1), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "imported") == "2"
+    assert summary_value(result.output, "rejected") == "0"
+    versions = stored(db, "SELECT document_id, json_extract(record, '$.schema_version') FROM records ORDER BY 1")
+    assert versions == [("doi:10.5555/curation.knee", "1"), ("doi:10.5555/curation.lupus", "1.1")]
+    effects = stored(db, "SELECT group_label, kind, statistic, value, low, high, n FROM outcome_values "
+                         "WHERE statistic IN ('odds_ratio', 'mean_difference', 'count') ORDER BY position, statistic")
+    assert sorted(effects) == sorted([
+        ("UC-MSC vs placebo", "change", "mean_difference", -3.8, -5.3, -2.3, None),
+        ("UC-MSC", "level", "count", 12.0, None, None, 20),
+        ("placebo", "level", "count", 5.0, None, None, 20),
+        ("UC-MSC vs placebo", "change", "odds_ratio", 4.5, 1.2, 17.1, None),
+    ])
+
+
+def test_import_rejects_a_version_1_entry_with_1_1_statistics(tmp_path):
+    entry = json.loads(LUPUS_1_1.read_text())
+    entry["schema_version"] = "1"
+    (tmp_path / "old.json").write_text(json.dumps(entry, indent=1))
+    result = invoke("curate", "import", str(tmp_path / "old.json"), "--db", str(tmp_path / "x.db"))
+    assert result.exit_code == 1
+    assert summary_value(result.output, "rejected") == "1"
+    assert 'outcomes.0.values.3.statistic: is a format 1.1 statistic; set schema_version to "1.1"' in result.output
 
 
 @pytest.mark.parametrize("args, message", [
