@@ -101,7 +101,7 @@ N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:
 P_OPERATOR = r"(?:<=|>=|=<|≤|≥|<|>|=|&[lL][tT]?;|&[gG][tT]?;)"
 #: A p-value: "P<0.05", "p = .0517", "P&L;0.01", "P =.642", "p-value < 0.001", "P< 0. 99", "p=0·84" (a Lancet middle dot).
 P_VALUE = re.compile(
-    rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?P<op>{P_OPERATOR}){SPACE}*(?P<value>0?{SPACE}?[.·]{SPACE}?\d+|[01](?![.·\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
+    rf"(?<![A-Za-z])[Pp]{SPACE}*(?:-?{SPACE}*values?)?{SPACE}*(?:for\s+\w+\s+)?(?:(?P<op>{P_OPERATOR})|(?<=[Pp]\s)(?=0?[.·]\d)){SPACE}*(?P<value>0?{SPACE}?[.·]{SPACE}?\d+|[01](?![.·\d])|\d(?:\.\d+)?\s?[x×]\s?10\s?[-−–]\s?\d+)"
 )
 #: A p-value scoped to several values: "all P<0.05", "both p < .01", "P < 0.05 for all", "差异均有统计学意义(P<0.05)".
 P_ALL_CUE = re.compile(r"\b(?:all|both|each|every)\b[^.;()\[\]]{0,12}$|均[^。；;]{0,12}$", re.IGNORECASE)
@@ -182,8 +182,8 @@ CHANGE_CUE = re.compile(
 )
 #: Baseline characteristics that are not outcomes: "mean age", "disease duration", "BMI".
 DEMOGRAPHIC_CUE = re.compile(
-    r"\b(?:age[sd]?|aged|years? old|disease duration|duration of (?:the )?disease|body mass index|BMI|height|follow-?up|"
-    r"time since diagnosis|birth ?weight|gestational age)\b",
+    r"\b(?:age[sd]?|aged|years? old|disease duration|duration of (?:the )?disease|body mass index|BMI|height|follow[-‐‑–]?\s?up|"
+    r"time (?:since|from) (?:the )?diagnosis|birth ?weight|gestational age)\b",
     re.IGNORECASE,
 )
 #: Numbers that are doses, not outcomes: " × 10^6 cells/kg", " x 10(6) cells", " cells/kg", " million cells",

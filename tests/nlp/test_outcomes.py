@@ -91,8 +91,9 @@ CASES = [
         [("pain score", "median_iqr", 3, None, 180, "level", None)],
     ),
     (
+        # a difference with its CI is an effect estimate (FORMAT 1.1), not a mean
         "The mean difference in FEV1 was 0.21 L (95% CI 0.05 to 0.37).",
-        [("fev1", "mean_ci", 0.21, None, None, "change", None)],
+        [("fev1", "mean_difference", 0.21, None, None, "change", None)],
     ),
     # doses and counts are not outcome values
     (
@@ -605,3 +606,40 @@ def test_effect_estimates_are_their_own_statistics(text: str, expected: list[tup
            for v in o["values"]]
     assert got == expected
     assert all(v["kind"] == "change" for o in extract_text(text).outcomes for v in o["values"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a difference or treatment effect with its CI is a mean (or risk) difference
+    ("The treatment effect as estimated by ANCOVA was 1.25 (95% confidence interval, -1.83 to 4.32; P=0.42).",
+     ("mean_difference", 1.25, -1.83, 4.32)),
+    ("The adjusted difference was 0.92 points (95% CI, 0.20-1.65; P = .01).", ("mean_difference", 0.92, 0.2, 1.65)),
+    ("The difference in response rate was 12% (95% CI 6% to 18%).", ("risk_difference", 12, 6, 18)),
+    # a median difference stays a median
+    ("Lesion volume fell (the median difference was -13.31%, 95%CI -29.14%, 2.13%, P=0.080).", ("median", -13.31, -29.14, 2.13)),
+    # an effect named with its abbreviation in brackets, the CI label plural with its own
+    ("MSCs improved the VAS (mean difference (MD), –13.24; 95% confidence intervals (CIs) –23.28 to –3.20, p = 0.010).",
+     ("mean_difference", -13.24, -23.28, -3.2)),
+])
+def test_differences_with_their_ci(text: str, expected: tuple) -> None:
+    (value,) = [v for o in extract_text(text).outcomes for v in o["values"]]
+    assert (value["statistic"], value["value"], value["low"], value["high"]) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a mean's bare bracket is its SD; a bare interval read in a sentence governs the sentence's later ones
+    ("No between-group difference (mean change of −9.2 [12.2] in the A group vs −7.6 [13.2] in the B group).",
+     [("mean_sd", -9.2, 12.2), ("mean_sd", -7.6, 13.2)]),
+    ("Trimmed mean change at 6 months, 3.0 (1.3-4.8) for cells and 2.5 (0.6-4.5) for placebo; change at 12 months, "
+     "3.5 (1.5-5.5) for cells.", [("mean_ci", 3.0, None), ("mean_ci", 2.5, None), ("mean_ci", 3.5, None)]),
+    # a number of cells given (a power of ten, no per-volume unit) is no outcome; a blood count is
+    ("Group A received BMC (1.9 +/- 1.2 x 10(8)) at 3-7 days.", []),
+    ("Within 10 hr, 246 ± 133 × 106 MBMC were infused.", []),
+    ("Leukocytes were 7.4 ± 2.1 × 10^9/L at day 7.", [("mean_sd", 7.4, 2.1)]),
+    # a threshold's category holds shares of people
+    ("There was no difference in mRS score >3 (47.5% versus 49.2%; P=0.85).", [("percent", 47.5, None), ("percent", 49.2, None)]),
+    # a p-value whose operator was lost is no value
+    ("The slope improved (mean improvement of 47.4%, p 0.0038).", [("mean", 47.4, None)]),
+])
+def test_statistic_classes(text: str, expected: list[tuple]) -> None:
+    got = [(v["statistic"], v["value"], v["spread"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected

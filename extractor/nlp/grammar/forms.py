@@ -99,8 +99,8 @@ _LABELLED_INTERVAL = rf"{_LABEL_GAP}(?P<inner>{P.OPEN}{P.SPACE}*)?{_INTERVAL}(?(
 ITEMS: tuple[Item, ...] = (
     Item("p", "p", rf"[Pp]{P.SPACE}*(?:-?{P.SPACE}*values?)?{P.SPACE}*(?P<op>{P.P_OPERATOR}){P.SPACE}*(?P<a>{P.P_NUMBER})",
          "P = 0.03", {"p": ("=", 0.03)}),
-    Item("ci", "ci", rf"(?:(?P<level>\d{{2}}(?:\.\d)?){P.SPACE}?%{P.SPACE}?)?(?:CI|C\.I\.|CrI|confidence\s+interval|credible\s+interval)"
-         rf"(?:{P.SPACE}*\[CI\])?{_LABELLED_INTERVAL}", "95% CI 1.19 to 4.11", {"low": 1.19, "high": 4.11}),
+    Item("ci", "ci", rf"(?:(?P<level>\d{{2}}(?:\.\d)?){P.SPACE}?%{P.SPACE}?)?(?:CIs?|C\.I\.|CrI|confidence\s+intervals?|credible\s+intervals?)"
+         rf"(?:{P.SPACE}*[\[(]CIs?[\])])?{_LABELLED_INTERVAL}", "95% CI 1.19 to 4.11", {"low": 1.19, "high": 4.11}),
     Item("iqr", "iqr", rf"(?:IQR|interquartile\s+range|Q1{P.SPACE}?[-–,]{P.SPACE}?Q3|P25{P.SPACE}?[-–,]{P.SPACE}?P75|quartiles?){_LABELLED_INTERVAL}",
          "IQR 3–7", {"low": 3.0, "high": 7.0}),
     Item("range", "range", rf"(?:range|min(?:imum)?{P.SPACE}?[-–,]{P.SPACE}?max(?:imum)?){_LABELLED_INTERVAL}",
@@ -260,7 +260,7 @@ def _item_fields(items: list[tuple[str, re.Match]]) -> dict | None:
         elif role == "p":
             number = match.group("a").replace("·", ".")
             sci = re.fullmatch(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)", number)
-            fields["p"] = (_p_op(match.group("op")), float(f"{sci.group(1)}e-{sci.group(2)}") if sci else float(number))
+            fields["p"] = (p_operator(match.group("op")), float(f"{sci.group(1)}e-{sci.group(2)}") if sci else float(number))
         elif role == "fraction":
             fields["count"], fields["n"] = int(match.group("a")), int(match.group("b"))
         elif role == "percent":
@@ -270,8 +270,10 @@ def _item_fields(items: list[tuple[str, re.Match]]) -> dict | None:
     return fields
 
 
-def _p_op(op: str) -> str:
-    """'&lt;' -> '<', '≤' -> '<=', '=<' -> '<='."""
+def p_operator(op: str | None) -> str:
+    """'&lt;' -> '<', '≤' -> '<=', '=<' -> '<='; a p-value written without one ("p 0.0038") is '='."""
+    if not op:
+        return "="
     op = op.lower()
     return {"≤": "<=", "=<": "<=", "≥": ">=", "&lt;": "<", "&l;": "<", "&gt;": ">", "&g;": ">"}.get(op, op)
 

@@ -112,6 +112,8 @@ def _read_items(text: str, expression: Expression, roles: set[str], cue: str | N
     if "ci" in roles:
         if cue == "median":
             return "median"
+        if cue == "difference":  # "the treatment effect was 1.25 (95% CI ...)", "a difference of 4.1 (95% CI ...)"
+            return "risk_difference" if expression.unit == "%" else "mean_difference"
         return "percent" if expression.unit == "%" and cue is None else "mean_ci"
     if "iqr" in roles:
         return "median_iqr"
@@ -124,6 +126,8 @@ def _read_items(text: str, expression: Expression, roles: set[str], cue: str | N
                 or {"median": "median_iqr", "mean": "mean_ci"}.get(cue or ""))
     if roles == {"number"} or roles == {"number", "p"} or roles == {"number", "n"}:
         numbers = expression.extra.get("numbers", [])
+        if cue == "mean" and len(numbers) == 1 and numbers[0] >= 0 and expression.unit != "%":
+            return "mean_sd"  # "mean change of −9.2 [12.2]": a mean's bare bracket is its SD
         if len(numbers) == 1 and numbers[0] >= 0 and announced_for(text, "number", expression):
             return announced_for(text, "number", expression)
     return None

@@ -15,6 +15,7 @@ from extractor.nlp.patterns import (
     UNIT,
     VERSUS,
 )
+from extractor.nlp.grammar.forms import p_operator
 from extractor.nlp.timepoints import Timepoint
 from extractor.nlp.outcomes.clauses import clause_end_of, clause_start_of
 from extractor.nlp.outcomes.mentions import Mention, p_float
@@ -236,7 +237,7 @@ def assign_p_values(text: str, start: int, end: int, mentions: list[Mention]) ->
         previous = last.end()
         if not scope:
             continue
-        values = [(_p_op(m.group("op")), p_float(m.group("value"))) for m in group]
+        values = [(p_operator(m.group("op")), p_float(m.group("value"))) for m in group]
         values = [(op, value) for op, value in values if value is not None]
         if not values:
             continue
@@ -260,11 +261,6 @@ def _p_groups(text: str, start: int, end: int) -> list[list[re.Match]]:
         else:
             groups.append([match])
     return groups
-
-
-def _p_op(op: str) -> str:
-    op = op.lower()
-    return {"≤": "<=", "=<": "<=", "≥": ">=", "&lt;": "<", "&l;": "<", "&gt;": ">", "&g;": ">"}.get(op, op)
 
 
 #: An arm named in the text: "the MSC group", "control group", "MSC-NP group", "placebo arm", "group A", "Cohort 2".

@@ -42,7 +42,7 @@ _BRACKETED = r"[(\[][^()\[\]]*[)\]]"
 #: "... and DAS28 changes were": a new subject inside a clause (after "and", "," or ";").
 #: Words are separated by spaces and brackets open a group, so the match is linear (no backtracking blow-up).
 NEW_SUBJECT = re.compile(
-    rf"(?:\band|[;,])\s*(?!and\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}(?:\s*{_WORD})?){{0,8}}?)\s*"
+    rf"(?:\band|[;,])\s*(?!(?:and|was|were|is|are|has|have|had)\b)(?P<subject>(?:the\s+)?{_WORD}(?:\s+{_WORD}|\s*{_BRACKETED}(?:\s*{_WORD})?){{0,8}}?)\s*"
     r"(?:was|were|is|are|decreased|increased|declined|reduced|improved|changed|changes were|remained|reached)\b",
     re.IGNORECASE,
 )
@@ -62,7 +62,7 @@ MEASURE_HEAD = re.compile(
 
 #: Participial modifiers that end a measure name: "detected by MRI", "measured with ELISA".
 MEASURE_MODIFIER = re.compile(
-    r"\s+(?:detected|measured|assessed|evaluated|determined|calculated|estimated|analy[sz]ed)\s+(?:by|with|using|in|on)\b.*$",
+    r",?\s+(?:as\s+)?(?:detected|measured|assessed|evaluated|determined|calculated|estimated|analy[sz]ed)\s+(?:by|with|using|in|on)\b.*$",
     re.IGNORECASE,
 )
 

@@ -44,7 +44,7 @@ from extractor.nlp.patterns import (
     VERSUS,
 )
 from extractor.nlp.grammar import Expression, find_expressions, read_expression
-from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING
+from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING, POWER_OF_TEN
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
@@ -75,6 +75,9 @@ MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|ind
 
 #: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
 PERCENT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|and|or|vs\.?|versus)?[\s\u00a0]*(?:,?\s*and)?[\s\u00a0]*")
+
+#: A category defined by a threshold: its percentages are shares of people ("score >3", "HbA1c < 7%", "mRS ≤ 2").
+THRESHOLD = re.compile(r"(?:[<>≤≥]|>=|<=)\s?\d+(?:\.\d+)?\s*%?\s*(?:[(\[][^()\[\]]*|[^()\[\]\d]{0,12})$")
 
 #: Words that make a percentage a share of people.
 PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|children|responders?|cases|proportion|rate|incidence|prevalence)\b", re.IGNORECASE)
@@ -192,24 +195,30 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
 
 
 #: Statistic words before a value, the nearest deciding an unlabelled bracket: "median", "mean", "decreased by".
-STATISTIC_CUE = re.compile(r"\b(?:(?P<median>median)|(?P<mean>mean|average|averaged))\b", re.IGNORECASE)
+STATISTIC_CUE = re.compile(
+    r"\b(?:(?P<median>median(?:\s+differences?)?)|(?P<mean>mean|average|averaged)|(?P<difference>treatment\s+effects?|differences?|"
+    r"difference\s+between\s+(?:the\s+)?(?:two\s+)?groups))\b|(?P<cjk_mean>平均)|(?P<cjk_median>中位)",
+    re.IGNORECASE,
+)
 
 
 def _statistic_cue(text: str, start: int, position: int) -> str | None:
-    """"median" or "mean" when the nearest statistic word in the value's clause (60 characters) says so;
+    """"median" or "mean" when the nearest statistic word in the value's clause (150 characters) says so;
     "change" for a change cue without one."""
-    lo = max(clause_start_of(text, start, position), position - 60)
+    lo = max(clause_start_of(text, start, position), position - 150)
     cue = None
     for cue in STATISTIC_CUE.finditer(text, lo, position):
         pass
     if cue is not None:
-        return "median" if cue.group("median") else "mean"
+        return ("median" if cue.group("median") or cue.group("cjk_median")
+                else "difference" if cue.group("difference") else "mean")
     return "change" if CHANGE_CUE.search(text, lo, position) else None
 
 
 def _grammar_mentions(text: str, start: int, end: int):
     """The statistic expressions of the grammar layer, decided and made mentions (a count gives two)."""
     labelled_ci = None
+    interval_reading = None  # the statistic an earlier bare interval of the sentence was read as
     expressions = _counts_by_list(text, find_expressions(text, start, end))
     for expression in expressions:
         if _after_test_statistic(text, start, expression.value_start):
@@ -219,7 +228,9 @@ def _grammar_mentions(text: str, start: int, end: int):
             yield (expression.start, expression.end)  # "mean age 70.2 (57, 81)", "follow-up (median, 17 months; ...)"
             continue
         cue = _statistic_cue(text, start, expression.value_start)
-        if cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
+        if cue not in ("mean", "median") and "interval" in expression.roles and interval_reading:
+            cue = interval_reading  # "trimmed mean change, 3.0 (1.3-4.8) ...; change at 12 months, 3.5 (1.5-5.5)"
+        elif cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
             cue = "median"  # "median" written shortly before governs the bare intervals after it
         decided = read_expression(text, expression, cue=cue, labelled_ci=labelled_ci, scope_end=end)
         if decided is None or (decided.statistic == "count" and STUDY_FLOW_AFTER.match(text, expression.end)):
@@ -228,6 +239,11 @@ def _grammar_mentions(text: str, start: int, end: int):
             continue
         if "ci" in decided.roles and decided.statistic in ("mean_ci", "median", "percent"):
             labelled_ci = labelled_ci or decided.statistic
+        if "interval" in decided.roles and cue in ("mean", "median"):
+            interval_reading = interval_reading or cue
+        if POWER_OF_TEN_AFTER.match(text, expression.end) or POWER_OF_TEN_AFTER.match(text, _unbracketed_end(text, expression)):
+            yield (expression.start, expression.end)  # "(1.9 ± 1.2 × 10(8))": a number of cells, not an outcome
+            continue
         yield from _expression_mentions(text, decided)
 
 
@@ -246,6 +262,17 @@ def _counts_by_list(text: str, expressions: list[Expression]) -> list[Expression
                    for j in neighbours):
                 expressions[i] = dataclass_replace(expression, statistic="count")
     return expressions
+
+
+#: A power of ten after a value, not a concentration ("× 10^9/L" is a blood count): the value counts cells given
+#: ("246 ± 133 × 106 MBMC", "(1.9 +/- 1.2 x 10(8))"), an amount of the product, not an outcome.
+POWER_OF_TEN_AFTER = re.compile(rf"[\s\u00a0)\]]*(?:{POWER_OF_TEN})(?![\s\u00a0]?(?:/|per\b))")
+
+
+def _unbracketed_end(text: str, expression: Expression) -> int:
+    """Where the expression's value and spread end, before any bracket after them."""
+    bracket = re.compile(r"[\s\u00a0]*[(\[]").search(text, expression.value_start, expression.end)
+    return bracket.start() if bracket else expression.end
 
 
 #: What counted people did that makes them study flow, not an outcome: "treated with bmMSCs were available for
@@ -368,6 +395,9 @@ def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Menti
     elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
         mention = _mention(match, "mean", "percent_change")
         mention.kind = "change"
+    elif THRESHOLD.search(clause):
+        mention = _mention(match, "percent", "percent_of_a_threshold")  # "score >3 (47.5% versus 49.2%)": shares
+        mention.n = _percent_n(text, match, start, end)
     elif signed or ((MEAN_ONLY_CUE.search(clause) or MEASUREMENT_WORD.search(clause)) and not PEOPLE_WORD.search(clause)):
         # a signed percentage, or one of a score or level, measures a quantity; it is not a share of people
         mention = _mention(match, "mean", "percent_mean")
