@@ -92,6 +92,23 @@ FRACTION = re.compile(r"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?!\s?(?:m|k|d|h|L|µ|u|y
 COUNT_OF_PEOPLE = re.compile(
     r"\b(?:(?P<num>\d+)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)|(?<=\bin\s)(?P<alone>\d+))\s+(?:patients|participants|subjects|cases|children|women|men)\b(?!\s*\()"
 )
+#: People counted with what happened to them, and the counts listed after them with a verb of their own:
+#: "12 patients encountered fever", "1 patient developed low back pain", "11 patients survived and 8 died",
+#: "11 patients had a complete response and 4 had a partial response".
+EVENT_VERB = (
+    r"(?:had|has|developed|experienced|encountered|suffered|survived|died|achieved|attained|showed|responded|relapsed|"
+    r"recovered|required|needed|remained|presented|reported|complained)"
+)
+#: A count of people and its event verb, or a bare count and its verb: "12 patients encountered", "and 8 died".
+EVENT_COUNT = re.compile(
+    rf"(?<![\w.,/-])(?P<num>\d+)\s+(?:(?:patients?|participants?|subjects?|cases?|children|infants?|women|men|persons?)"
+    rf"(?:\s+\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?{EVENT_VERB}\b|(?:\w+ly\s+)?{EVENT_VERB}\b)",
+    re.IGNORECASE,
+)
+#: A Chinese count of cases after what they had, in the results: "骨折愈合25例" (fracture healed, 25 cases), "死亡7例".
+CJK_CASE_COUNT = re.compile(r"(?<=[\u4e00-\u9fff])(?P<num>\d+)\s?(?:例|人)(?!\s?[(（]\s?\d)")
+#: The heading of a Chinese abstract's results: "结果".
+CJK_RESULTS = re.compile(r"结果")
 #: `n of N patients`: "13 of 14 patients", "Thirteen out of 15 patients".
 N_OF_N = re.compile(r"\b(?P<num>\d+|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den>\d+)\b")
 

@@ -331,7 +331,9 @@ def test_chinese_values(text: str, expected: list[tuple]) -> None:
      [("24 h尿蛋白", "治疗组", 2.8), ("24 h尿蛋白", "治疗组", 1.1)]),
     # a number written against a Chinese word; "高于对照组的" (higher than the control group's) names no measure
     ("观察组总有效率为87.5%，高于对照组的65.0%(P<0.05)。", [("总有效率", "观察组", 87.5), ("总有效率", "对照组", 65.0)]),
-    ("结果 观察组总有效率为87.5%(35/40)，对照组为65.0%(26/40)。", [("总有效率", "观察组", 87.5), ("总有效率", "对照组", 65.0)]),
+    # FORMAT 1.1: the percentage and its count, each with the arm
+    ("结果 观察组总有效率为87.5%(35/40)，对照组为65.0%(26/40)。",
+     [("总有效率", "观察组", 87.5), ("总有效率", "观察组", 35), ("总有效率", "对照组", 65.0), ("总有效率", "对照组", 26)]),
     # "两组" (both groups) names no arm
     ("两组治疗后评分分别为(5.1±1.2)分和(6.3±1.4)分。", [("评分", None, 5.1), ("评分", None, 6.3)]),
 ])
@@ -642,4 +644,23 @@ def test_differences_with_their_ci(text: str, expected: tuple) -> None:
 ])
 def test_statistic_classes(text: str, expected: list[tuple]) -> None:
     got = [(v["statistic"], v["value"], v["spread"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # people counted with what happened to them, and the counts listed after them with a verb of their own
+    ("After transplantation, 12 patients encountered fever without infections and 9 patients experienced vomiting.",
+     [("fever without infections", 12), ("vomiting", 9)]),
+    ("11 patients had a complete response and 4 had a partial response. 11 patients survived and 8 died.",
+     [("complete response", 11), ("partial response", 4), ("survived", 11), ("died", 8)]),
+    ("After BMSCs transplantation, 1 patient developed low back pain and 2 patients developed fever.",
+     [("low back pain", 1), ("fever", 2)]),
+    # who was enrolled counts no events
+    ("Thirty patients were enrolled and 16 patients had diabetes.", []),
+    ("It was estimated that 280 patients had to be enrolled.", []),
+    # Chinese cases counted after their event, in the results only
+    ("方法选择患者10例。结果 骨折愈合25例，骨折未愈合5例。", [("骨折愈合", 25), ("骨折未愈合", 5)]),
+])
+def test_events_counted_in_people(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"] if v["statistic"] == "count"]
     assert got == expected

@@ -47,6 +47,10 @@ NEW_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 
+#: A subject that is an arm, joined to the measure's own ("The healing rates of the observation group and the
+#: control group ... were"): no new measure.
+ARM_SUBJECT = re.compile(r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:groups?|arms?|cohorts?)\b", re.IGNORECASE)
+
 #: Subjects that are not measures: "and further decreased", "and then increased".
 WEAK_WORDS = re.compile(
     r"(?:the\s+)?(?:further|then|also|significantly|it|this|these|which|that|they|there|values?|levels?|scores?|"
@@ -277,9 +281,13 @@ def _defined_short_forms(segment: str, phrase: str, abbreviations: dict[str, Abb
     return aliases
 
 
-#: A list of times inside a measure phrase, with its preposition: "at 3 and 6 months", "after 1, 3 and 5 years".
+#: A list of times inside a measure phrase, with its preposition: "at 3 and 6 months", "after 1, 3 and 5 years",
+#: "at months 3, 6, and 12".
 MEASURE_TIME_LIST = re.compile(
-    rf"(?:\b(?:at|after|on|by|in|during|within|over)\s+)?(?:{TIMEPOINT_LIST.pattern})", re.IGNORECASE
+    rf"(?:\b(?:at|after|on|by|in|during|within|over)\s+)?(?:{TIMEPOINT_LIST.pattern})"
+    r"|\b(?:at|after|on|by|in|during|within|over)\s+(?:the\s+)?(?:days?|weeks?|months?|years?)\s+\d+(?:\s*,\s*\d+)*"
+    r"(?:\s*,?\s*(?:and|or)\s+\d+)",  # the unit written first: "at months 3, 6, and 12"
+    re.IGNORECASE,
 )
 
 #: Head nouns that follow an abbreviation inside a measure name: "(ALSFRS-R) score".
@@ -331,7 +339,7 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     segment = GROUP_LIST_BEFORE_VERB.sub(" ", segment)  # nor at ", C and placebo were"
     segment = HEADING.sub("", segment, count=1)
     new = NEW_SUBJECT.search(segment)
-    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()) and not (
+    if new and not WEAK_WORDS.fullmatch(new.group("subject").strip()) and not ARM_SUBJECT.match(new.group("subject")) and not (
             COORDINATED_HEAD.fullmatch(segment, 0, new.start()) and RESPECTIVELY_AHEAD.match(text, value_start)):
         # "(p = .05) and DAS28 changes were": a new subject; not "Fatigue and headache were 10% and 20%, respectively"
         segment = segment[new.start("subject") :]

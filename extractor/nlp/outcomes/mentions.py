@@ -13,6 +13,10 @@ from dataclasses import replace as dataclass_replace
 
 from extractor.nlp.patterns import (
     BARE_NUMBER,
+    CJK_CASE_COUNT,
+    CJK_RESULTS,
+    EVENT_COUNT,
+    EVENT_VERB,
     CHANGE_BY,
     CHANGE_CUE,
     CI_LEVEL,
@@ -63,6 +67,9 @@ ENROLMENT_WORD = re.compile(
     r"\b(?:treat|enrol|enroll|recruit|includ|random|receiv|assign|administ|infus|inject|transplant|stud|allocat|screen|divid)\w*",
     re.IGNORECASE,
 )
+
+#: How people entered the study: a clause saying so counts no events ("30 patients were enrolled and had ...").
+ENROLLED_WORD = re.compile(r"\b(?:enrol|enroll|recruit|includ|randomi[sz]|assign|allocat|screen|eligib|divid)\w*", re.IGNORECASE)
 
 #: "..., and low back pain in": the event named right before a count of people.
 COUNT_SUBJECT = re.compile(r"(?:\band|,|;)\s+(?P<subject>[A-Za-z][\w\-' ]{2,40}?)\s+(?:in|among)\s+(?:the\s+)?$")
@@ -191,6 +198,8 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
     if PEOPLE_NOUN.search(lower):
         for mention in _count_mentions(text, start, end):
             claim(mention)
+    for mention in _event_count_mentions(text, start, end, mentions):
+        claim(mention)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -285,7 +294,7 @@ STUDY_FLOW_AFTER = re.compile(
 
 
 #: The count and total in the bracket after a percentage: "13/14", "13 of 14".
-FRACTION_IN_BRACKET = re.compile(r"\d+\s?(?:/|of)\s?\d+")
+FRACTION_IN_BRACKET = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|of)\s?(?:\d{1,3}(?:,\d{3})+|\d+)")
 
 #: The percentage of a count's pair, its sign included when written: "92.9%", "68.8".
 PERCENT_VALUE = re.compile(rf"{DECIMAL}(?:[\s\u00a0]?%)?")
@@ -320,9 +329,10 @@ def _expression_mentions(text: str, expression: Expression):
     if statistic in EFFECT_STATISTICS:
         mention.kind = "change"
         mention.measure_hint = None
+    if statistic == "percent" and "count" in expression.extra:
+        mention.end = text.index("%", expression.value_start) + 1  # the count in its bracket is a value of its own
     yield mention
     if statistic == "percent" and "count" in expression.extra:
-        mention.end = text.index("%", expression.value_start) + 1
         fraction = FRACTION_IN_BRACKET.search(text, mention.end, expression.end)
         lo, hi = (fraction.start(), fraction.end()) if fraction else (expression.start, end)
         yield Mention(start=lo, end=hi, value=float(expression.extra["count"]), statistic="count",
@@ -423,6 +433,39 @@ def _count_mentions(text: str, start: int, end: int):
         if hint:
             mention.measure_hint = hint.group("subject")
         yield mention
+
+
+def _event_count_mentions(text: str, start: int, end: int, found: list[Mention]):
+    """People counted with what happened to them ("12 patients encountered fever", "and 8 died"); Chinese cases
+    counted after their event in the results ("骨折愈合25例"). A bare "N had" counts only after a count of people
+    of the same sentence; a clause about who was enrolled counts no events."""
+    people_seen = False
+    for match in EVENT_COUNT.finditer(text, start, end):
+        with_people = not re.match(r"\d+\s+(?:\w+ly\s+)?" + EVENT_VERB, match.group(0), re.IGNORECASE)
+        clause = text[clause_start_of(text, start, match.start()) : match.end() + 20]
+        if ENROLLED_WORD.search(clause) or STUDY_FLOW_AFTER.match(text, match.end("num")):
+            continue
+        if with_people or people_seen:
+            people_seen = True
+            yield Mention(start=match.start("num"), end=match.end("num"), value=float(match.group("num")),
+                          statistic="count", rule="event_count", measure_hint=_event_after(text, match))
+    results = CJK_RESULTS.search(text)
+    if results is None or results.start() > start or not CJK_CASE_COUNT.search(text, start, end):
+        return
+    for match in CJK_CASE_COUNT.finditer(text, start, end):
+        yield Mention(start=match.start("num"), end=match.end(), value=float(match.group("num")), statistic="count",
+                      rule="cjk_case_count")
+
+
+def _event_after(text: str, match: re.Match) -> str | None:
+    """What the counted people had or did: "fever without infections" of "12 patients encountered fever without
+    infections and 9 ...", "died"."""
+    verb = re.search(EVENT_VERB, match.group(0), re.IGNORECASE)
+    tail = re.match(r"[^,;.()]*?(?=\s+and\s+\d|\s+(?:which|who|but|while|after|at|in\s+the|during)\b|[,;.()]|$)",
+                    text[match.start() + verb.end() :])
+    phrase = tail.group(0).strip() if tail else ""
+    phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase)
+    return phrase or verb.group(0)
 
 
 def _percent_n(text: str, match: re.Match, start: int, end: int) -> int | None:
