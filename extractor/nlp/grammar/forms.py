@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.nlp.grammar import parts as P
-from extractor.nlp.grammar.numbers import DECIMAL, NUMBER_WORDS_PATTERN, parse_decimal, parse_number
+from extractor.nlp.grammar.numbers import DECIMAL, NOT_AFTER_WORD, NUMBER_WORDS_PATTERN, parse_decimal, parse_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +183,30 @@ TEMPLATE_PARTS = {
 }
 
 
+#: Literals a required part cannot do without (any one of them): a form is tried at an anchor only when the
+#: 80 characters from it hold one literal of each of its required parts.
+PART_LITERALS = {
+    "pm": ("±", "+/", "/+", "+-"),
+    "open": ("(", "[", "（"),
+    "bracket": ("(", "[", "（"),
+    "comma": (",", ";"),
+    "pct": ("%",),
+    "percent_after": ("%",),
+    "slash": ("/",),
+    "of": ("of",),
+    "slash_or_of": ("/", "of"),
+    "n_label": ("=",),
+    "m_label": ("=", ":"),
+    "spread_named": ("SD", "SE"),
+}
+
+
+def required_literals(template: str) -> tuple[tuple[str, ...], ...]:
+    """The literal sets of a template's required parts (``PART_LITERALS``)."""
+    return tuple(PART_LITERALS[name] for name, optional in re.findall(r"\{(\w+)\}(\??)", template)
+                 if not optional and name in PART_LITERALS)
+
+
 def compile_template(template: str) -> re.Pattern:
     """The regex of a form's template: ``{part}`` is the part, ``{part}?`` the optional part."""
 
@@ -194,6 +218,17 @@ def compile_template(template: str) -> re.Pattern:
 
 
 _FORM_RES = tuple((form, compile_template(form.template)) for form in FORMS)
+#: Every literal a gate asks for, with its bit; each form's gate as one bit mask per required part, by id.
+_LITERAL_BITS = {literal: 1 << i for i, literal in enumerate(sorted({l for ls in PART_LITERALS.values() for l in ls}))}
+_FORM_GATES = {form.id: tuple(sum(_LITERAL_BITS[l] for l in literals) for literals in required_literals(form.template))
+               for form in FORMS}
+#: How far after an anchor a value form's required literals may stand (an effect's gap is longer).
+GATE_WINDOW = {"effect": 120, "value": 48}
+
+
+def _literal_mask(window: str) -> int:
+    """The bits of the gate literals ``window`` holds."""
+    return sum(bit for literal, bit in _LITERAL_BITS.items() if literal in window)
 #: Forms with an optional bracket, compiled without it: the reading when the bracket holds no items.
 _WITHOUT_BRACKET = {form.id: compile_template(form.template.replace("{bracket}?", "")) for form in FORMS
                     if "{bracket}?" in form.template}
@@ -298,9 +333,9 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
     if EFFECT_GATE.search(text[start:end].lower()):
         for anchor in EFFECT_ANCHOR.finditer(text, start, end):
             candidates += _try_forms(_EFFECT_FORMS, text, anchor.start(), end)
-    anchors = [a.start() for a in ANCHOR.finditer(text, start, end)]
+    anchors = _number_anchors(text, start, end)
     if " of " in text[start:end]:
-        anchors += [a.start() for a in WORD_COUNT_ANCHOR.finditer(text, start, end)]
+        anchors += _word_count_anchors(text, start, end)
     for position in anchors:
         candidates += _try_forms(_VALUE_FORMS, text, position, end)
         if text[position] in "([（":  # the value itself, without the bracket before it
@@ -318,6 +353,46 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
     return found
 
 
+#: The first digit of a number (or its leading dot): "4" of "4.7", "." of ".37"; not inside a number or a word.
+_NUMBER_START = re.compile(rf"(?<![.·,\d]){NOT_AFTER_WORD}[.·]?\d")
+#: What may stand before a number as part of its form: a bracket, a sign, "M =" or "n =" ("(", "−", "n = ").
+_BEFORE_NUMBER = re.compile(rf"(?:{P.OPEN}{P.SPACE}*)?(?:(?<![\w])(?:M|Mean|mean|[nN]){P.SPACE}*[=:]{P.SPACE}*)?(?:[+\-−–‒][ \u00a0\u2009\u202f]?)?$")
+
+
+def _number_anchors(text: str, start: int, end: int) -> list[int]:
+    """Where forms may start: each number, moved back over a bracket, a sign or "n =" written before it
+    (one scan for digits; the same starts ``ANCHOR`` finds)."""
+    anchors = []
+    for digit in _NUMBER_START.finditer(text, start, end):
+        position = digit.start()
+        before = _BEFORE_NUMBER.search(text, max(start, position - 12), position)
+        if before is not None and before.start() < position:
+            anchor = ANCHOR.match(text, before.start(), end)
+            if anchor is not None and anchor.end() > position:
+                position = before.start()
+        anchors.append(position)
+    return anchors
+
+
+#: "of N" after a word: where a count in words may stand before it ("Thirteen out of 15").
+_OF_A_NUMBER = re.compile(rf"{P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d")
+_WORDS_BEFORE = re.compile(r"(?:[A-Za-z]+[-\s]){0,6}[A-Za-z]+$")
+
+
+def _word_count_anchors(text: str, start: int, end: int) -> list[int]:
+    """Starts of counts in words before "of N", found from each "of N" back (no scan for number words)."""
+    anchors = []
+    for of in _OF_A_NUMBER.finditer(text, start, end):
+        words = _WORDS_BEFORE.search(text, max(start, of.start() - 40), of.start())
+        if words is None:
+            continue
+        for word in re.finditer(r"[A-Za-z]+", words.group(0)):
+            if WORD_COUNT_ANCHOR.match(text, words.start() + word.start()):
+                anchors.append(words.start() + word.start())
+                break
+    return anchors
+
+
 def _count_value(text: str) -> float:
     """A count's value: "1,491" -> 1491, "Thirteen" -> 13."""
     number = parse_number(text)
@@ -327,7 +402,12 @@ def _count_value(text: str) -> float:
 def _try_forms(forms, text: str, position: int, end: int) -> list[_Candidate]:
     """The longest form matching at ``position`` (a list of at most one candidate)."""
     best: _Candidate | None = None
+    mask = _literal_mask(text[position : min(end, position + GATE_WINDOW["effect" if forms is _EFFECT_FORMS else "value"])])
+    if not mask and forms is _VALUE_FORMS:
+        return []  # every value form needs one literal at least (the effect forms need none)
     for form, pattern in forms:
+        if not all(mask & needed for needed in _FORM_GATES[form.id]):
+            continue
         match = pattern.match(text, position, end)
         if match is None:
             continue

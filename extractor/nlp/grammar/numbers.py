@@ -167,10 +167,14 @@ SIGN_CHARS = "+-−–‒"
 SIGN = r"(?:(?<![\w)\]%.·])[+\-−–‒][ \u00a0\u2009\u202f]?)"
 #: Thousands grouped by a comma or a thin, narrow or no-break space: "533,482", "12\u2009480".
 _GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,]|,\d)|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d\u00a0\u2009\u202f])"
+#: A decimal comma where no thousands and no list can be meant: a zero before it, in a mean ± spread
+#: ("0,38 +/- 0,14", European style); "(0,4)" stays an interval.
+_PM_BEFORE = r"(?:(?<=±)|(?<=± )|(?<=/-)|(?<=/- )|(?<=/−)|(?<=/− ))"
+_DECIMAL_COMMA = rf"(?:0,\d+(?![\d,])(?=\s?(?:±|\+/-|\+/−))|{_PM_BEFORE}0,\d+(?![\d,]))"
 #: An unsigned decimal: "4.7", "4·7", ".37", "1,491.5", "12"; not the tail of a word ("IL-6") or of a decimal.
-UNSIGNED = rf"(?<![.·,^]){NOT_AFTER_WORD}(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
+UNSIGNED = rf"(?<![.·,^]){NOT_AFTER_WORD}(?:{_DECIMAL_COMMA}|(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?![\d])"
 #: A signed decimal: "−7.9", "+0.59", "-.37", "533,482.5".
-DECIMAL = rf"{SIGN}?(?<![.·^]){NOT_AFTER_WORD}(?:(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
+DECIMAL = rf"{SIGN}?(?<![.·^]){NOT_AFTER_WORD}(?:{_DECIMAL_COMMA}|(?:{_GROUPED}|\d+)(?:[.·]\d+)?|[.·]\d+)(?!\d)"
 #: A power of ten after a mantissa: " × 10^6", "×10(6)", " x 10⁶", "E+06", "× 106" (a flattened superscript).
 POWER_OF_TEN = (
     r"[ \u00a0]?[×xX*][ \u00a0]?10(?:[ \u00a0]?\^[ \u00a0]?(?P<exp>[-−]?\d{1,2})|[ \u00a0]?\((?P<exp_paren>[-−]?\d{1,2})\)"
@@ -180,6 +184,7 @@ POWER_OF_TEN = (
 SCIENTIFIC = rf"(?:(?P<mantissa>{DECIMAL})(?:{POWER_OF_TEN})|(?<![\w.])10[ \u00a0]?(?:\^|\()[ \u00a0]?(?P<exp_bare>\d{{1,2}})\)?)"
 
 DECIMAL_RE = re.compile(DECIMAL)
+_DECIMAL_COMMA_RE = re.compile(rf"^[{re.escape(SIGN_CHARS)}]?\s?0,\d+$")
 SCIENTIFIC_RE = re.compile(SCIENTIFIC)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _GROUP_MARKS = re.compile(r"[,\u00a0\u2009\u202f ]")
@@ -190,7 +195,10 @@ def parse_decimal(text: str) -> float:
 
     Raises ``ValueError`` when ``text`` is not one decimal.
     """
-    cleaned = _GROUP_MARKS.sub("", text.strip()).replace("·", ".")
+    text = text.strip()
+    if _DECIMAL_COMMA_RE.search(text):
+        text = text.replace(",", ".")  # "0,38": a decimal comma, not a thousands separator
+    cleaned = _GROUP_MARKS.sub("", text).replace("·", ".")
     if cleaned[:1] in "−–‒":
         cleaned = "-" + cleaned[1:]
     return float(cleaned)
@@ -203,7 +211,7 @@ def parse_value(text: str) -> float | None:
     ``parse_value("Forty-five") == 45``.
     """
     text = text.strip()
-    if DECIMAL_RE.fullmatch(text):
+    if DECIMAL_RE.fullmatch(text) or _DECIMAL_COMMA_RE.fullmatch(text):
         return parse_decimal(text)
     sci = SCIENTIFIC_RE.fullmatch(text)
     if sci:
