@@ -222,13 +222,21 @@ _FORM_RES = tuple((form, compile_template(form.template)) for form in FORMS)
 _LITERAL_BITS = {literal: 1 << i for i, literal in enumerate(sorted({l for ls in PART_LITERALS.values() for l in ls}))}
 _FORM_GATES = {form.id: tuple(sum(_LITERAL_BITS[l] for l in literals) for literals in required_literals(form.template))
                for form in FORMS}
-#: How far after an anchor a value form's required literals may stand (an effect's gap is longer).
-GATE_WINDOW = {"effect": 120, "value": 48}
+#: How far after a value's anchor each literal may stand: a bracket, a ± or a slash follows the value and its
+#: unit closely ("12.5 days (range"); a percentage may close a longer count ("13 of 14 patients (92.9%)").
+LITERAL_REACH = {"%": 48, "SD": 48, "SE": 48}
+DEFAULT_REACH = 24
+#: An effect's name may stand farther from its value's bracket ("hazard ratio for death was 0.46 (").
+EFFECT_REACH = 120
 
 
-def _literal_mask(window: str) -> int:
-    """The bits of the gate literals ``window`` holds."""
-    return sum(bit for literal, bit in _LITERAL_BITS.items() if literal in window)
+def _literal_mask(text: str, position: int, end: int, *, reach: int | None = None) -> int:
+    """The bits of the gate literals written within their reach after ``position``."""
+    mask = 0
+    for literal, bit in _LITERAL_BITS.items():
+        if text.find(literal, position, min(end, position + (reach or LITERAL_REACH.get(literal, DEFAULT_REACH)))) >= 0:
+            mask |= bit
+    return mask
 #: Forms with an optional bracket, compiled without it: the reading when the bracket holds no items.
 _WITHOUT_BRACKET = {form.id: compile_template(form.template.replace("{bracket}?", "")) for form in FORMS
                     if "{bracket}?" in form.template}
@@ -402,7 +410,7 @@ def _count_value(text: str) -> float:
 def _try_forms(forms, text: str, position: int, end: int) -> list[_Candidate]:
     """The longest form matching at ``position`` (a list of at most one candidate)."""
     best: _Candidate | None = None
-    mask = _literal_mask(text[position : min(end, position + GATE_WINDOW["effect" if forms is _EFFECT_FORMS else "value"])])
+    mask = _literal_mask(text, position, end, reach=EFFECT_REACH if forms is _EFFECT_FORMS else None)
     if not mask and forms is _VALUE_FORMS:
         return []  # every value form needs one literal at least (the effect forms need none)
     for form, pattern in forms:
