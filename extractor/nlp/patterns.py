@@ -404,9 +404,12 @@ FOLLOW_UP_AFTER_ANCHORS = (" after",)
 BARE_NUMBER = re.compile(
     rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-(?!points?\b)[A-Za-z])"
 )
-#: The text right before a mean change (`decreased by 1.6 points`): "decreased by ", "an increase of ".
+#: The text right before a mean change (`decreased by 1.6 points`): "decreased by ", "an increase of ",
+#: "increased VO2peak by " (the verb's object between).
 CHANGE_BY = re.compile(
-    r"\b(?:increased|decreased|reduced|improved|declined|fell|rose|dropped|gained|lost|changed|increases?|decreases?|reductions?|improvements?|declines?|gains?|loss)\s+(?:by|of)\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+)?$",
+    r"\b(?:(?:increased|decreased|reduced|improved|declined|fell|rose|dropped|gained|lost|changed)(?:\s+(?!by\b|of\b)[\w\-]+){0,3}\s+by"
+    r"|(?:increased|decreased|reduced|improved|declined|fell|rose|dropped|gained|lost|changed|increases?|decreases?|"
+    r"reductions?|improvements?|declines?|gains?|loss)\s+(?:by|of))\s+(?:an?\s+)?(?:average\s+of\s+|mean\s+of\s+)?$",
     re.IGNORECASE,
 )
 #: After the number of `a 5.1-point increase`: "-point increase", " points decrease".

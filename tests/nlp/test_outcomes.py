@@ -664,3 +664,25 @@ def test_statistic_classes(text: str, expected: list[tuple]) -> None:
 def test_events_counted_in_people(text: str, expected: list[tuple]) -> None:
     got = [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"] if v["statistic"] == "count"]
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # labelled values listed with semicolons are values of one measure, and their labels no measures
+    ("The mean baseline fatigue scores were SMT, 22.25; LT, 22.05; and WLC, 23.24.",
+     [("fatigue scores", "mean", 22.25), ("fatigue scores", "mean", 22.05), ("fatigue scores", "mean", 23.24)]),
+    ("Pain worsening was delayed (denosumab, 8.5 months; ZA, 7.4 months; P = .08).",
+     [("Pain worsening", "mean", 8.5), ("Pain worsening", "mean", 7.4)]),
+    # time amounts compared with each other are reported durations, not timepoints
+    ("The delay was longer with denosumab (9.7 months vs 5.8 months; P = .002).", [("delay", "mean", 9.7), ("delay", "mean", 5.8)]),
+    # a change by a percentage, the verb's object between; a change named after its percentage; Cohen's d
+    ("Training increased VO2peak by 19.3% (d=1.28).", [("VO2peak", "mean", 19.3), ("VO2peak", "std_mean_difference", 1.28)]),
+    ("MOD had a non-significant 5.6% increase.", [("MOD", "mean", 5.6)]),
+    # a percentage in a definition's threshold is no change value
+    ("Success required at least a 50% reduction from baseline in pain.", []),
+    # times listed after "were performed at" are no values
+    ("Scores were performed at baseline and at 1, 3, 6, and 12 months of follow-up.", []),
+])
+def test_lists_durations_and_changes(text: str, expected: list[tuple]) -> None:
+    got = [(o["measure"], v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]]
+    assert [(s, v) for _, s, v in got] == [(s, v) for _, s, v in expected]
+    assert all(e[0].lower() in g[0].lower() or g[0].lower() in e[0].lower() for g, e in zip(got, expected))

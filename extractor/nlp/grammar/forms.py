@@ -82,7 +82,7 @@ EFFECT_STATISTIC = {
     "weighted mean difference": "mean_difference",
     "smd": "std_mean_difference", "standardized mean difference": "std_mean_difference",
     "standardised mean difference": "std_mean_difference", "hedges g": "std_mean_difference",
-    "cohen d": "std_mean_difference", "cohens d": "std_mean_difference",
+    "cohen d": "std_mean_difference", "cohens d": "std_mean_difference", "d": "std_mean_difference",
     "rd": "risk_difference", "risk difference": "risk_difference", "arr": "risk_difference",
     "ard": "risk_difference", "absolute risk difference": "risk_difference",
     "absolute risk reduction": "risk_difference",
@@ -248,7 +248,7 @@ EFFECT_ANCHOR = re.compile(P.EFFECT_LABEL, re.IGNORECASE)
 #: A count in words before "of N": "Thirteen out of 15", "five of the 24".
 WORD_COUNT_ANCHOR = re.compile(rf"(?i:{NUMBER_WORDS_PATTERN})(?={P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d)")
 #: Cheap gate for effect names (lower-cased text).
-EFFECT_GATE = re.compile(r"\b(?:a?or|rr|hr|irr|rd|wmd|smd|md|arr|ard)\b|ratio|difference|hedges|cohen|relative risk|risk reduction")
+EFFECT_GATE = re.compile(r"\b(?:a?or|rr|hr|irr|rd|wmd|smd|md|arr|ard)\b|ratio|difference|hedges|cohen|relative risk|risk reduction|\bd\s?=")
 
 
 def read_items(bracket: str) -> list[tuple[str, re.Match]] | None:

@@ -57,7 +57,7 @@ EFFECT_LABEL = (
     r"(?P<label>(?<![\w-])(?:adjusted\s+|pooled\s+|a)?(?:OR|RR|HR|IRR|RD|WMD|SMD|MD|ARR|ARD"
     r"|odds\s+ratios?|risk\s+ratios?|relative\s+risks?|rate\s+ratios?|incidence\s+rate\s+ratios?|hazard\s+ratios?"
     r"|(?:weighted\s+|standardi[sz]ed\s+)?mean\s+differences?|risk\s+differences?|absolute\s+risk\s+(?:difference|reduction)"
-    r"|Hedges['’]?\s?g|Cohen['’]?s?\s?d)(?![\w-]))"
+    r"|Hedges['’]?\s?g|Cohen['’]?s?\s?d|(?-i:d)(?=\s?=\s?[-−]?\d))(?![\w-]))"
 )
 #: Words between an effect's name and its value: " of ", " = ", ": ", " for healing was ", " (95% CI)".
 EFFECT_GAP = (

@@ -87,7 +87,11 @@ def assign_measures(text: str, start: int, mentions: list[Mention], abbreviation
     mentions = [m for m in mentions if id(m) not in pairs]  # a count with its percentage is named as the percentage
     current = _assign_measures(text, start, mentions, abbreviations, previous)
     for count in counts:
-        count.measure, count.aliases, count.kind = pairs[id(count)].measure, list(pairs[id(count)].aliases), "level"
+        partner = pairs[id(count)]
+        after = _measure_after(text, count.pair_end) if count.pair_end else None
+        if after:  # "42 (12%) patients discontinued early": counted people, then what they did
+            partner.measure, partner.aliases = _expand(after, abbreviations)
+        count.measure, count.aliases, count.kind = partner.measure, list(partner.aliases), "level"
     return current
 
 
@@ -321,6 +325,9 @@ ASSOCIATED_WITH = re.compile(
 OBJECT_END = re.compile(r"\s(?:from|by|to)\s")
 
 
+#: A clause that is only a labelled item of a list: "; LT, ", "; and WLC, ".
+LIST_ITEM_LABEL = re.compile(r"\s*(?:and\s+)?[A-Za-z][\w\-+/ ]{0,40}?,\s*", re.IGNORECASE)
+
 #: A bare noun phrase opening a clause before "and": "Fatigue" of "Fatigue and headache were ...".
 COORDINATED_HEAD = re.compile(r"\s*(?:[A-Za-z][\w\-']*\s+){0,3}[A-Za-z][\w\-']*\s*")
 #: "respectively" closing the values that follow, within their sentence.
@@ -331,6 +338,8 @@ def _measure_phrase(text: str, clause_start: int, value_start: int) -> str | Non
     """The measure a clause reports: its subject, or the noun phrase after the verb when the
     subject only names the people ("The two groups had similar CRP levels (...)")."""
     segment = P_VALUE.sub(" ", text[clause_start:value_start])
+    if LIST_ITEM_LABEL.fullmatch(segment) and text[max(0, clause_start - 3) : clause_start].strip().endswith(";"):
+        return None  # "...; LT, 22.05; and WLC, 23.24": an item's label names an arm, the measure is the list's
     inside = _open_bracket_measure(segment, text[value_start : value_start + 120])
     if inside is not None:
         return inside

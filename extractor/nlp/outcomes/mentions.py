@@ -83,6 +83,13 @@ MEASUREMENT_WORD = re.compile(r"\b(?:scores?|levels?|values?|concentrations?|ind
 #: Between percentages of one list: "16.2% and 35.1%", "-2.2% vs. -1.1%".
 PERCENT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|and|or|vs\.?|versus)?[\s\u00a0]*(?:,?\s*and)?[\s\u00a0]*")
 
+#: A change named after its percentage: "5.6% (d=0.72) increase", "12% reduction".
+PERCENT_CHANGE_AFTER = re.compile(
+    r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])?\s+(?:increase|decrease|reduction|improvement|rise|decline|gain|loss|drop)\b",
+    re.IGNORECASE,
+)
+#: Words that make the percentage after them a threshold of a definition: "at least a 50% reduction", "> 25%".
+THRESHOLD_WORDS = re.compile(r"(?:\bat\s+least|\bmore\s+than|\bover|\babove|≥|>=|>)\s*(?:an?\s+)?$", re.IGNORECASE)
 #: A category defined by a threshold: its percentages are shares of people ("score >3", "HbA1c < 7%", "mRS ≤ 2").
 THRESHOLD = re.compile(r"(?:[<>≤≥]|>=|<=)\s?\d+(?:\.\d+)?\s*%?\s*(?:[(\[][^()\[\]]*|[^()\[\]\d]{0,12})$")
 
@@ -95,7 +102,7 @@ PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|childre
 CHANGE_VERB_ENDINGS = ("eased", "uced", "oved", "ined", "fell", "rose", "pped", "ained", "lost", "anged", "ases?",
                        "ions?", "ments?", "ains?", "loss")
 BARE_CUES = re.compile(
-    r"mean|average|median|baseline|v(?<=\bv)(?:s\b|\.)|versus|compared|against|respectively|point|"
+    r"mean|average|median|baseline|v(?<=\bv)(?:s\b|\.)|versus|compared|against|respectively|point|;|"
     + "|".join(ending + r"\s+(?:by|of)\b" for ending in CHANGE_VERB_ENDINGS)
 )
 
@@ -265,6 +272,9 @@ def _counts_by_list(text: str, expressions: list[Expression]) -> list[Expression
     decided = [e.statistic == "count" for e in expressions]
     for i, expression in enumerate(expressions):
         if expression.statistic is None and expression.form == "count_percent":
+            if LABELLED_ITEM_IN_LIST.search(text, max(0, expression.start - 50), expression.start):
+                expressions[i] = dataclass_replace(expression, statistic="count")  # "(drug A, 16 [14%]; drug B, 13 [12%])"
+                continue
             neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(expressions) and decided[j]]
             if any(COUNT_LIST_GAP.fullmatch(text, *sorted((expressions[j].end, expressions[i].start))
                                             if j < i else (expressions[i].end, expressions[j].start))
@@ -402,8 +412,13 @@ def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Menti
     if MEDIAN_CUE.search(clause) and CHANGE_CUE.search(clause):
         mention = _mention(match, "median", "percent_median_change")
         mention.kind = "change"
-    elif re.search(r"\b(?:by|of)\s*$", before) and CHANGE_CUE.search(before):
+    elif re.search(r"\b(?:by|of)\s*$", before) and (CHANGE_CUE.search(before) or CHANGE_BY.search(clause)):
         mention = _mention(match, "mean", "percent_change")
+        mention.kind = "change"
+    elif PERCENT_CHANGE_AFTER.match(text, match.end()) and THRESHOLD_WORDS.search(before):
+        return None  # "at least a 50% reduction from baseline": a definition's threshold, not a value
+    elif PERCENT_CHANGE_AFTER.match(text, match.end()) and not PEOPLE_WORD.search(clause):
+        mention = _mention(match, "mean", "percent_change_after")  # "a non-significant 5.6% (d=0.72) increase"
         mention.kind = "change"
     elif THRESHOLD.search(clause):
         mention = _mention(match, "percent", "percent_of_a_threshold")  # "score >3 (47.5% versus 49.2%)": shares
@@ -497,13 +512,15 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
     # A time amount reported as the value of a duration ("times were 39 and 32 days",
     # "9.7 months vs 5.8 months") is a value, not a timepoint.
     durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)
+                 or DURATION_COMPARED.match(text, tp.end) or LABELLED_ITEM_IN_LIST.search(text, max(start, tp.start - 50), tp.start)
                  or _reported_duration(text, clause_start_of(text, start, tp.start), tp)]
     blocked = taken + [(tp.start, tp.end) for tp in timepoints if tp not in durations]
     numbers = [m for m in BARE_NUMBER.finditer(text, start, end)
                if all(m.end() <= s or m.start() >= e for s, e in blocked) and _plausible_outcome_number(text, m, start)]
     for i, match in enumerate(numbers):
         clause = text[clause_start_of(text, start, match.start()) : match.start()]
-        partner = _versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
+        partner = (_versus_partner(text, numbers, i) or _respectively_list(text, numbers, i, end)
+                   or _labelled_list(text, numbers, i, start))
         cues = list(MEAN_CUE.finditer(clause))
         cue = cues[-1] if cues else None
         if CHANGE_BY.search(text, max(start, match.start() - 40), match.start()) or POINT_CHANGE.match(text, match.end()):
@@ -576,6 +593,34 @@ def _respectively_list(text: str, numbers: list[re.Match], i: int, end: int) -> 
     # the bounds of an interval after a value, "0.69 (0.44, 1.09)"
     opened = re.search(r"(?:\bwas|\bwere|:|=)\s*$", head) or re.search(r"(?<![\d%\s])\s*\(\s*$", head)
     return bool(re.match(r"[^.;(]{0,60}\brespectively\b", tail)) and bool(opened)
+
+
+#: A time amount compared with another: "9.7 months vs 5.8 months" (a reported duration, not a timepoint).
+DURATION_COMPARED = re.compile(r"[\s\u00a0]*(?:vs\.?|versus\.?|v\.)[\s\u00a0]+[(\[]?[\d.]")
+#: An arm's label and a comma before its value, inside a bracket or list: "(denosumab, ", "; ZA, ", "were SMT, ".
+LABELLED_ITEM_BEFORE = re.compile(
+    r"(?:[(\[;]|\b(?:were|was)|:)\s*(?:and\s+)?(?P<label>[A-Za-z][A-Za-z\-+/ ]{0,40}?),[\s\u00a0]*$"
+)
+#: The same inside a bracket or after a semicolon only, where a time amount after it is a reported duration:
+#: "(denosumab, 8.5 months; ZA, ".
+LABELLED_ITEM_IN_LIST = re.compile(r"[(\[;]\s*(?:and\s+)?[A-Za-z][A-Za-z\-+/ ]{0,40}?,[\s\u00a0]*$")
+
+
+def _labelled_list(text: str, numbers: list[re.Match], i: int, start: int) -> bool:
+    """True when number ``i`` is one of a list of labelled values ("(denosumab, 8.5 months; ZA, 7.4 months)",
+    "scores were SMT, 22.25; LT, 22.05; and WLC, 23.24"): it and a neighbour each follow "label, ", a semicolon
+    between them."""
+    def labelled(j: int) -> bool:
+        return LABELLED_ITEM_BEFORE.search(text, max(start, numbers[j].start() - 50), numbers[j].start()) is not None
+
+    if not labelled(i) or not re.search(r"[.·]", numbers[i].group(0)):
+        return False  # whole numbers so listed are as often counts of events ("ETAC, 2; open, 4")
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(numbers) and labelled(j):
+            a, b = sorted((numbers[i], numbers[j]), key=lambda m: m.start())
+            if ";" in text[a.end() : b.start()]:
+                return True
+    return False
 
 
 def _versus_partner(text: str, numbers: list[re.Match], i: int) -> bool:
