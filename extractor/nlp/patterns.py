@@ -402,7 +402,7 @@ FOLLOW_UP_AFTER_ANCHORS = (" after",)
 
 #: A bare number standing alone, not inside a word like `IL-6`, `MMT8`, `COVID-19`: "was 4.53", "−7.9 kg".
 BARE_NUMBER = re.compile(
-    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|-(?!points?\b)[A-Za-z])"
+    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|[-‐‑](?!points?\b)[A-Za-z])"
 )
 #: The text right before a mean change (`decreased by 1.6 points`): "decreased by ", "an increase of ",
 #: "increased VO2peak by " (the verb's object between).

@@ -205,8 +205,12 @@ NOT_VALUES = [
     "Unique identifier: CTRI/2008/091/0004.",
     pytest.param("Visits took place on day 14 ± 3 and day 28 ± 3.", marks=pytest.mark.xfail(
         reason="a visit window written as 'day N ± k' is read as a mean and SD", strict=True)),
-    pytest.param("Response was defined as a decrease of ≥ 50% in SLEDAI.", marks=pytest.mark.xfail(
-        reason="a threshold in a definition is read as a percentage", strict=True)),
+    "Response was defined as a decrease of ≥ 50% in SLEDAI.",
+    "Patients had a disability level ≥ 30% on the Oswestry Disability Index.",
+    "Success required at least a 50% reduction from baseline in pain.",
+    "MSCs were injected at a median dose of 1.43 × 10(6)/kg (range: 0.85-2.5 × 10(6)/kg).",
+    "Median number of injected BMNCs was 2.20×10(8) (range, 1.40-3.50×10(8)).",
+    "Bone marrow aspiration was performed at a median of 6 days after primary PCI (interquartile range, 5-7 days).",
 ]
 
 

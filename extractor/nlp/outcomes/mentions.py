@@ -88,6 +88,8 @@ PERCENT_CHANGE_AFTER = re.compile(
     r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])?\s+(?:increase|decrease|reduction|improvement|rise|decline|gain|loss|drop)\b",
     re.IGNORECASE,
 )
+#: A comparison sign right before a percentage: "≥ 30%", "< 7%".
+COMPARATOR_BEFORE = re.compile(r"(?:≥|≤|>=|<=|=<|>|<)\s*$")
 #: Words that make the percentage after them a threshold of a definition: "at least a 50% reduction", "> 25%".
 THRESHOLD_WORDS = re.compile(r"(?:\bat\s+least|\bmore\s+than|\bover|\babove|≥|>=|>)\s*(?:an?\s+)?$", re.IGNORECASE)
 #: A category defined by a threshold: its percentages are shares of people ("score >3", "HbA1c < 7%", "mRS ≤ 2").
@@ -415,6 +417,8 @@ def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Menti
     elif re.search(r"\b(?:by|of)\s*$", before) and (CHANGE_CUE.search(before) or CHANGE_BY.search(clause)):
         mention = _mention(match, "mean", "percent_change")
         mention.kind = "change"
+    elif COMPARATOR_BEFORE.search(before):
+        return None  # "disability level ≥ 30% on the ODI", "HbA1c < 7%": a threshold of a definition
     elif PERCENT_CHANGE_AFTER.match(text, match.end()) and THRESHOLD_WORDS.search(before):
         return None  # "at least a 50% reduction from baseline": a definition's threshold, not a value
     elif PERCENT_CHANGE_AFTER.match(text, match.end()) and not PEOPLE_WORD.search(clause):
@@ -549,6 +553,12 @@ def _after_test_statistic(text: str, start: int, position: int) -> bool:
     return TEST_STATISTIC_BEFORE.search(text, max(start, position - 30), position) is not None
 
 
+#: Text before a number that makes it part of a power of ten: "× " before its base, "10(" or "10^" before its exponent.
+POWER_PART_BEFORE = re.compile(r"(?:[×xX*]\s?|10\s?[(\^])$")
+#: When something was done, not a result: "at a median of ", "at mean of ".
+WHEN_GIVEN = re.compile(r"\bat\s+(?:a\s+)?(?:mean|median|average)\s+(?:of\s+)?$", re.IGNORECASE)
+
+
 def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
     after = text[match.end() : match.end() + 16]
     before = text[max(start, match.start() - 12) : match.start()]
@@ -558,6 +568,10 @@ def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
         return False
     if _after_test_statistic(text, start, match.start()):
         return False  # "t=6.42", "χ2 = 5.38": a test statistic, not an outcome value
+    if POWER_PART_BEFORE.search(before) or POWER_OF_TEN_AFTER.match(text, match.end()) and match.group(0) == "10":
+        return False  # the base or exponent of "1.43 × 10(6)/kg", "2.20×10(8)"
+    if WHEN_GIVEN.search(text, max(start, match.start() - 40), match.start()):
+        return False  # "performed at a median of 6 days after PCI": when the intervention was given
     value = match.group(0)
     return not re.fullmatch(r"(?:19|20)\d\d", value)
 
