@@ -686,3 +686,15 @@ def test_lists_durations_and_changes(text: str, expected: list[tuple]) -> None:
     got = [(o["measure"], v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert [(s, v) for _, s, v in got] == [(s, v) for _, s, v in expected]
     assert all(e[0].lower() in g[0].lower() or g[0].lower() in e[0].lower() for g, e in zip(got, expected))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range's bound, a solution's strength and a threshold are no shares; a change verb's percentage is a change
+    ("Patients with a decreased ejection fraction (LVEF 20-39%) were randomly assigned.", []),
+    ("Patients received placebo (0.9% NaCl) or cells.", []),
+    ("Infarct size decreased 37% from 17.8 ± 8.2 to 11.2 ± 4.2 gram.", [("mean", 37), ("mean_sd", 17.8), ("mean_sd", 11.2)]),
+    ("The area under the curve was significantly increased (50.6% and 32.8%, respectively) at 1 year.",
+     [("mean", 50.6), ("mean", 32.8)]),
+])
+def test_percentages_that_are_not_shares(text: str, expected: list[tuple]) -> None:
+    assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

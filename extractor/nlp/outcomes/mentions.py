@@ -88,6 +88,19 @@ PERCENT_CHANGE_AFTER = re.compile(
     r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])?\s+(?:increase|decrease|reduction|improvement|rise|decline|gain|loss|drop)\b",
     re.IGNORECASE,
 )
+#: The lower bound of a range before a percentage: "20-" of "(LVEF 20-39%)".
+RANGE_BOUND_BEFORE = re.compile(r"\d\s?[-–~]\s?$")
+#: A solution's strength: the percentage names what follows, "0.9% NaCl", "2% lidocaine", "5% dextrose".
+SOLUTION_AFTER = re.compile(
+    r"\s?(?:NaCl|saline|sodium\s+chloride|dextrose|glucose\s+solution|lidocaine|ethanol|alcohol|chlorhexidine|"
+    r"povidone|formalin|DMSO|albumin\s+solution|w/v|v/v)\b",
+    re.IGNORECASE,
+)
+#: A change verb right before its percentage, or before the bracket holding it: "decreased 37%",
+#: "was significantly increased (50.6% and ".
+DIRECT_CHANGE_BEFORE = re.compile(
+    r"\b(?:decreased|increased|reduced|improved|declined|fell|rose|dropped)\s*(?:[(\[]\s*)?$", re.IGNORECASE
+)
 #: A comparison sign right before a percentage: "≥ 30%", "< 7%".
 COMPARATOR_BEFORE = re.compile(r"(?:≥|≤|>=|<=|=<|>|<)\s*$")
 #: Words that make the percentage after them a threshold of a definition: "at least a 50% reduction", "> 25%".
@@ -417,8 +430,11 @@ def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Menti
     elif re.search(r"\b(?:by|of)\s*$", before) and (CHANGE_CUE.search(before) or CHANGE_BY.search(clause)):
         mention = _mention(match, "mean", "percent_change")
         mention.kind = "change"
-    elif COMPARATOR_BEFORE.search(before):
-        return None  # "disability level ≥ 30% on the ODI", "HbA1c < 7%": a threshold of a definition
+    elif COMPARATOR_BEFORE.search(before) or RANGE_BOUND_BEFORE.search(before) or SOLUTION_AFTER.match(text, match.end()):
+        return None  # "≥ 30% on the ODI", "(LVEF 20-39%)", "placebo (0.9% NaCl)": a threshold, a range, a solution
+    elif DIRECT_CHANGE_BEFORE.search(before):
+        mention = _mention(match, "mean", "percent_direct_change")  # "Infarct size decreased 37% from ..."
+        mention.kind = "change"
     elif PERCENT_CHANGE_AFTER.match(text, match.end()) and THRESHOLD_WORDS.search(before):
         return None  # "at least a 50% reduction from baseline": a definition's threshold, not a value
     elif PERCENT_CHANGE_AFTER.match(text, match.end()) and not PEOPLE_WORD.search(clause):
