@@ -97,7 +97,7 @@ COUNT_OF_PEOPLE = re.compile(
 #: "11 patients had a complete response and 4 had a partial response".
 EVENT_VERB = (
     r"(?:had|has|developed|experienced|encountered|suffered|survived|died|achieved|attained|showed|responded|relapsed|"
-    r"recovered|required|needed|remained|presented|reported|complained)"
+    r"recovered|required|needed|remained|presented|reported|complained|(?:were|was)\s+(?:dead|died|deceased))"
 )
 #: A count of people and its event verb, or a bare count and its verb: "12 patients encountered", "and 8 died".
 EVENT_COUNT = re.compile(
@@ -106,7 +106,10 @@ EVENT_COUNT = re.compile(
     re.IGNORECASE,
 )
 #: A Chinese count of cases after what they had, in the results: "骨折愈合25例" (fracture healed, 25 cases), "死亡7例".
-CJK_CASE_COUNT = re.compile(r"(?<=[\u4e00-\u9fff])(?P<num>\d+)\s?(?:例|人)(?!\s?[(（]\s?\d)")
+CJK_CASE_COUNT = re.compile(r"(?<=[\u4e00-\u9fff，,；;：:、])(?P<num>\d+)\s?(?:例|人)(?!\s?[(（]\s?\d)")
+#: How Chinese cases entered or left the study: lost to follow-up (失访), completed (完成), included (纳入, 入选),
+#: dropped out (脱落), withdrew (退出), enrolled (入组): "有3例患儿失访", "顺利完成研究的17例".
+CJK_STUDY_FLOW = re.compile(r"失访|完成|纳入|入选|脱落|退出|入组|选择|收集|随机")
 #: The heading of a Chinese abstract's results: "结果".
 CJK_RESULTS = re.compile(r"结果")
 #: `n of N patients`: "13 of 14 patients", "Thirteen out of 15 patients".

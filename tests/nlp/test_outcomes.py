@@ -561,7 +561,8 @@ def test_an_arm_in_the_subject_labels_its_values(text: str, groups: list) -> Non
     # the events counted name the measure; a follow-up is the design's, not an outcome, and is not inherited
     ("Median follow-up was 36 (IQR 24-49) months. Among women assigned regional anaesthesia, 102 (10%) "
      "recurrences were reported, compared with 111 (10%) recurrences among the others (hazard ratio 0·97, "
-     "95% CI 0·74-1·28; p=0·84).", [("recurrences", 10, 0.84), ("recurrences", 10, None), ("recurrences", 0.97, 0.84)]),
+     "95% CI 0·74-1·28; p=0·84).", [("recurrences", 102, 0.84), ("recurrences", 10, 0.84), ("recurrences", 111, None),
+                                   ("recurrences", 10, None), ("recurrences", 0.97, 0.84)]),
     # how people entered or stayed in the study is no outcome
     ("Of 100 patients, 52 (52%) were randomized to the catheter arm.", []),
     ("Thirteen of 15 patients (87%) were available for long-term follow-up.", []),
@@ -697,4 +698,18 @@ def test_lists_durations_and_changes(text: str, expected: list[tuple]) -> None:
      [("mean", 50.6), ("mean", 32.8)]),
 ])
 def test_percentages_that_are_not_shares(text: str, expected: list[tuple]) -> None:
+    assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # events counted in words with their percentage; "during follow-up" dates them, it describes no one
+    ("Also during follow-up, one death (2.2%) occurred in the control group.", [("count", 1), ("percent", 2.2)]),
+    ("The overall survival rate was 96%, and 2 patients were died after 8 weeks.", [("percent", 96), ("count", 2)]),
+    # a point on a scale is no count of people
+    ("Pain had a minimum intensity of 4/10 on a visual analogue scale.", []),
+    # Chinese cases counted first take what they had after them; study flow is no outcome
+    ("结果:全部患者满足ACR20标准,15例患者DAS28<3.2;12例患者满足ACR70标准。", [("count", 15), ("count", 12)]),
+    ("结果与结论:随访过程中有3例患儿失访。顺利完成研究的17例患儿治疗后评分提高。", []),
+])
+def test_counts_of_events(text: str, expected: list[tuple]) -> None:
     assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

@@ -245,8 +245,8 @@ _VALUE_FORMS = tuple(pair for pair in _FORM_RES if pair[0].yields != "effect")
 #: Where a form may start: a number (with an opening bracket, "M =" or "n =" before it) or an effect's name.
 ANCHOR = re.compile(rf"(?:{P.OPEN}{P.SPACE}*)?(?:(?<![\w])(?:M|Mean|mean|[nN]){P.SPACE}*[=:]{P.SPACE}*)?(?:{DECIMAL})")
 EFFECT_ANCHOR = re.compile(P.EFFECT_LABEL, re.IGNORECASE)
-#: A count in words before "of N": "Thirteen out of 15", "five of the 24".
-WORD_COUNT_ANCHOR = re.compile(rf"(?i:{NUMBER_WORDS_PATTERN})(?={P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d)")
+#: A count in words (tried only before "of N" or a bracketed percentage): "Thirteen", "five", "one".
+WORD_COUNT_ANCHOR = re.compile(rf"(?i:{NUMBER_WORDS_PATTERN})")
 #: Cheap gate for effect names (lower-cased text).
 EFFECT_GATE = re.compile(r"\b(?:a?or|rr|hr|irr|rd|wmd|smd|md|arr|ard)\b|ratio|difference|hedges|cohen|relative risk|risk reduction|\bd\s?=")
 
@@ -342,7 +342,7 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
         for anchor in EFFECT_ANCHOR.finditer(text, start, end):
             candidates += _try_forms(_EFFECT_FORMS, text, anchor.start(), end)
     anchors = _number_anchors(text, start, end)
-    if " of " in text[start:end]:
+    if " of " in text[start:end] or "%" in text[start:end]:
         anchors += _word_count_anchors(text, start, end)
     for position in anchors:
         candidates += _try_forms(_VALUE_FORMS, text, position, end)
@@ -382,13 +382,16 @@ def _number_anchors(text: str, start: int, end: int) -> list[int]:
     return anchors
 
 
-#: "of N" after a word: where a count in words may stand before it ("Thirteen out of 15").
-_OF_A_NUMBER = re.compile(rf"{P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d")
+#: "of N" or a bracketed percentage after a word: where a count in words may stand before it ("Thirteen out of 15",
+#: "one death (2.2%)").
+_OF_A_NUMBER = re.compile(
+    rf"{P.SPACE}+(?:out{P.SPACE}+)?of{P.SPACE}+(?:the{P.SPACE}+)?\d|{P.SPACE}*{P.OPEN}{P.SPACE}*\d+(?:[.·]\d+)?{P.SPACE}?%"
+)
 _WORDS_BEFORE = re.compile(r"(?:[A-Za-z]+[-\s]){0,6}[A-Za-z]+$")
 
 
 def _word_count_anchors(text: str, start: int, end: int) -> list[int]:
-    """Starts of counts in words before "of N", found from each "of N" back (no scan for number words)."""
+    """Starts of counts in words before "of N" or "(x%)", found from each of those back (no scan for number words)."""
     anchors = []
     for of in _OF_A_NUMBER.finditer(text, start, end):
         words = _WORDS_BEFORE.search(text, max(start, of.start() - 40), of.start())

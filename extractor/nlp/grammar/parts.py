@@ -47,10 +47,11 @@ COUNT = rf"(?P<count>(?<![.·,/]){NOT_AFTER_WORD}\d{{1,3}}(?:,\d{{3}})+(?![\d,])
 TOTAL = r"(?P<total>\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?![\d.·/])"
 #: A bracketed percentage after a count: " (92.9%)", " [40 %]", ", 40%".
 PERCENT_AFTER = rf"(?:{SPACE}*(?:{OPEN}{SPACE}*|,{SPACE}*)(?P<percent>{DECIMAL}){SPACE}?%{SPACE}*{CLOSE}?)"
-#: People or events counted: " patients", " of the participants", " cases", " eyes", "例" (Chinese cases).
+#: People or events counted: " patients", " of the participants", " patient", " eyes", " deaths", "例" (Chinese cases).
 PEOPLE = (
-    r"(?:\s+(?:of\s+(?:the\s+)?)?(?:patients|participants|subjects|cases|children|women|men|infants|neonates|individuals|"
-    r"persons|people|eyes|limbs|knees|joints|hands|feet|lesions|fistulas|ulcers)\b|\s?(?:例|人|只)(?:患者)?)"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?(?:patients?|participants?|subjects?|cases?|child(?:ren)?|wom[ae]n|m[ae]n|infants?|"
+    r"neonates?|individuals?|persons?|people|eyes?|limbs?|knees?|joints?|hands?|feet|lesions?|fistulas?|ulcers?|"
+    r"deaths?|relapses?|recurrences?|infections?|episodes?|events?)\b|\s?(?:例|人|只)(?:患者)?)"
 )
 #: An effect estimate's name: "OR", "odds ratio", "aHR", "WMD", "Hedges' g", "Cohen's d", "risk difference".
 EFFECT_LABEL = (

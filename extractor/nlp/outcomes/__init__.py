@@ -112,7 +112,7 @@ def _share_pairs(mentions: list[Mention]) -> None:
     for count, percent in pairs:
         count.timepoint = percent.timepoint or count.timepoint
         count.group = percent.group or count.group
-        count.p = percent.p or count.p
+        count.p = percent.p = percent.p or count.p
 
 
 def extract_outcomes(doc: Doc) -> tuple[dict, ...]:

@@ -15,6 +15,7 @@ from extractor.nlp.patterns import (
     BARE_NUMBER,
     CJK_CASE_COUNT,
     CJK_RESULTS,
+    CJK_STUDY_FLOW,
     EVENT_COUNT,
     EVENT_VERB,
     CHANGE_BY,
@@ -51,7 +52,7 @@ from extractor.nlp.grammar import Expression, find_expressions, read_expression
 from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING, POWER_OF_TEN
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
-from extractor.nlp.outcomes.clauses import DIGIT, clause_start_of
+from extractor.nlp.outcomes.clauses import DIGIT, clause_end_of, clause_start_of
 
 
 #: Effect estimates that compare groups (FORMAT 1.1): their kind is a change, never a mean.
@@ -255,7 +256,7 @@ def _grammar_mentions(text: str, start: int, end: int):
         if _after_test_statistic(text, start, expression.value_start):
             continue
         near = text[max(clause_start_of(text, start, expression.start), expression.start - 30) : expression.start]
-        if DEMOGRAPHIC_CUE.search(near) or (expression.statistic == "count" and DEMOGRAPHIC_SHARE.search(near)):
+        if _describes_enrolled(near) or (expression.statistic == "count" and DEMOGRAPHIC_SHARE.search(near)):
             yield (expression.start, expression.end)  # "mean age 70.2 (57, 81)", "follow-up (median, 17 months; ...)"
             continue
         cue = _statistic_cue(text, start, expression.value_start)
@@ -264,7 +265,8 @@ def _grammar_mentions(text: str, start: int, end: int):
         elif cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
             cue = "median"  # "median" written shortly before governs the bare intervals after it
         decided = read_expression(text, expression, cue=cue, labelled_ci=labelled_ci, scope_end=end)
-        if decided is None or (decided.statistic == "count" and STUDY_FLOW_AFTER.match(text, expression.end)):
+        if decided is None or (decided.statistic == "count" and (STUDY_FLOW_AFTER.match(text, expression.end)
+                                                                  or SCALE_AFTER.match(text, expression.end))):
             if {"interval", "ci", "iqr", "range"} & set(expression.roles):
                 yield (expression.start, expression.end)  # "a (b, c)" undecided is still never three values
             continue
@@ -277,6 +279,9 @@ def _grammar_mentions(text: str, start: int, end: int):
             continue
         yield from _expression_mentions(text, decided)
 
+
+#: A fraction that is a point on a scale, not people: "4/10 on a visual analogue scale".
+SCALE_AFTER = re.compile(r"\s+(?:on|of)\s+(?:a|the)\s+(?:[\w-]+\s+){0,4}?(?:scale|score|VAS|NRS)\b", re.IGNORECASE)
 
 #: Between the members of a list of counts: ", ", " and ", ", or ".
 COUNT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|;|,?\s*and|,?\s*or|vs\.?|versus)[\s\u00a0]*")
@@ -323,6 +328,19 @@ FRACTION_IN_BRACKET = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|of)\s?(?:\d
 
 #: The percentage of a count's pair, its sign included when written: "92.9%", "68.8".
 PERCENT_VALUE = re.compile(rf"{DECIMAL}(?:[\s\u00a0]?%)?")
+
+
+#: A time phrase around "follow-up", which dates what follows rather than describing who was enrolled:
+#: "during follow-up, one death", "at follow-up".
+FOLLOW_UP_AS_TIME = re.compile(r"\b(?:during|throughout|at|after|over|on|by|until)\s+(?:the\s+)?(?:\w+[-\s])?$", re.IGNORECASE)
+
+
+def _describes_enrolled(near: str) -> bool:
+    """True when the words before an expression make it a descriptor of who was enrolled ("mean age",
+    "follow-up (median"), not when "follow-up" only dates it ("during follow-up, one death")."""
+    cue = DEMOGRAPHIC_CUE.search(near)
+    return cue is not None and not (cue.group(0).lower().startswith("follow") and "(" not in near[cue.end() :]
+                                     and FOLLOW_UP_AS_TIME.search(near, 0, cue.start()))
 
 
 def _expression_mentions(text: str, expression: Expression):
@@ -488,8 +506,29 @@ def _event_count_mentions(text: str, start: int, end: int, found: list[Mention])
     if results is None or results.start() > start or not CJK_CASE_COUNT.search(text, start, end):
         return
     for match in CJK_CASE_COUNT.finditer(text, start, end):
+        clause = text[clause_start_of(text, start, match.start()) : clause_end_of(text, start, match.start(), end)]
+        if CJK_STUDY_FLOW.search(clause):
+            continue  # "有3例患儿失访" (3 lost to follow-up): study flow, not an outcome
         yield Mention(start=match.start("num"), end=match.end(), value=float(match.group("num")), statistic="count",
-                      rule="cjk_case_count")
+                      rule="cjk_case_count", measure_hint=_cjk_event_after(text, match, start, end))
+
+
+#: Chinese words before a count that name nothing: "有" (there were), "共" (in all), "其中" (of whom), "全部" (all).
+CJK_EMPTY_LEAD = re.compile(r"[\s有共其中全部均]*")
+#: The end of a Chinese phrase: punctuation of either width.
+CJK_PHRASE_END = re.compile(r"[，,；;。：:、（(]")
+
+
+def _cjk_event_after(text: str, match: re.Match, start: int, end: int) -> str | None:
+    """What Chinese cases counted first had: "15例患者满足ACR70标准" gives "满足ACR70标准"; None when the phrase
+    before the count names it ("骨折愈合25例")."""
+    lead_start = max((m.end() for m in CJK_PHRASE_END.finditer(text, start, match.start())), default=start)
+    if not CJK_EMPTY_LEAD.fullmatch(text, lead_start, match.start()):
+        return None
+    after = re.compile(r"\s?(?:患者|患儿|病人|病例)?").match(text, match.end()).end()
+    stop = CJK_PHRASE_END.search(text, after, end)
+    phrase = text[after : stop.start() if stop else end].strip()
+    return phrase or None
 
 
 def _event_after(text: str, match: re.Match) -> str | None:
