@@ -123,7 +123,7 @@ def _read_items(text: str, expression: Expression, roles: set[str], cue: str | N
         if not expression.low <= expression.value <= expression.high:
             return None  # "a (b, c)" with a outside [b, c] is no interval of a
         return (labelled_ci or announced_for(text, "interval", expression)
-                or {"median": "median_iqr", "mean": "mean_ci"}.get(cue or ""))
+                or {"median": "median_iqr", "mean": "mean_ci", "difference": "mean_difference"}.get(cue or ""))
     if roles == {"number"} or roles == {"number", "p"} or roles == {"number", "n"}:
         numbers = expression.extra.get("numbers", [])
         if cue == "mean" and len(numbers) == 1 and numbers[0] >= 0 and expression.unit != "%":

@@ -105,7 +105,7 @@ def _assign_measures(text: str, start: int, mentions: list[Mention], abbreviatio
     for i, mention in enumerate(mentions):
         clause_start = clause_start_of(text, start, mention.start)
         gap = text[mentions[i - 1].end : mention.start] if i else ""
-        bracketed = BRACKETED_NEXT_MEASURE.search(gap) if gap else None
+        bracketed = (BRACKETED_NEXT_MEASURE.search(gap) or LISTED_BRACKET_MEASURE.search(gap)) if gap else None
         if (runs and runs[-1][0] == clause_start and not _new_subject(gap) and not _people_then_measure(gap, text, mention)
                 and bracketed is None):
             runs[-1][1].append(mention)
@@ -246,6 +246,17 @@ BRACKETED_NEXT_MEASURE = re.compile(
     r"(?P<measure>(?!(?:the\s+)?(?:\d+(?:\.\d+)?\s|(?:placebo|control|saline|group|arm|cohort)\b))(?:[A-Za-z0-9][\w\-'/]*\s+){0,5}?[A-Za-z][\w\-'/]*)"
     r"\s*[(\[]\s*(?:[A-Za-z][\w\-]*\s+){0,3}?"
     r"(?:differences?|ratio|MD|SMD|WMD|HR|OR|RR|IRR|estimate|effect\s+size)\b[^()\[\]]*$",
+    re.IGNORECASE,
+)
+
+
+#: A list of bracketed values, each after its measure, separated by commas: "SLEDAI [-2.18 (...)], urine protein [",
+#: "..., and complement C3 [". The measure is no arm, no number and no person.
+LISTED_BRACKET_MEASURE = re.compile(
+    r"[)\]][,;]\s+(?:and\s+)?"
+    r"(?P<measure>(?!(?:the\s+)?(?:\d|(?:placebo|control|saline|group|arm|cohort|one|two|three|patients?)\b))"
+    r"(?:[A-Za-z0-9][\w\-'/]*\s+){0,4}?[A-Za-z][\w\-'/]*)"
+    r"(?<!group)(?<!groups)(?<!arm)(?<!arms)(?<!cohort)(?<!patients)\s*[(\[]\s*$",
     re.IGNORECASE,
 )
 

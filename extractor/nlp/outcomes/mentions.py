@@ -247,6 +247,16 @@ def _statistic_cue(text: str, start: int, position: int) -> str | None:
     return "change" if CHANGE_CUE.search(text, lo, position) else None
 
 
+#: A review that pools its studies: its bare intervals are pooled estimates.
+POOLED = re.compile(r"\bmeta-?analys[ie]s\b|\bpooled\b", re.IGNORECASE)
+
+
+def _pooled_difference(text: str, expression: Expression) -> bool:
+    """True for a bare interval of a meta-analysis that reaches below zero: a difference, not a ratio (a ratio
+    and its interval are positive; an all-positive interval could be either, and is left unread)."""
+    return min(expression.value, expression.low) <= 0 and occurs(POOLED, text, 0, len(text))
+
+
 def _grammar_mentions(text: str, start: int, end: int):
     """The statistic expressions of the grammar layer, decided and made mentions (a count gives two)."""
     labelled_ci = None
@@ -260,6 +270,8 @@ def _grammar_mentions(text: str, start: int, end: int):
             yield (expression.start, expression.end)  # "mean age 70.2 (57, 81)", "follow-up (median, 17 months; ...)"
             continue
         cue = _statistic_cue(text, start, expression.value_start)
+        if cue is None and "interval" in expression.roles and _pooled_difference(text, expression):
+            cue = "difference"  # a meta-analysis's "SLEDAI [-2.18 (-3.62, -0.75)]": a pooled mean difference
         if cue not in ("mean", "median") and "interval" in expression.roles and interval_reading:
             cue = interval_reading  # "trimmed mean change, 3.0 (1.3-4.8) ...; change at 12 months, 3.5 (1.5-5.5)"
         elif cue not in ("mean", "median") and "interval" in expression.roles and occurs(IQR_CONTEXT, text, expression.start - 600, expression.start):
