@@ -247,6 +247,9 @@ def _statistic_cue(text: str, start: int, position: int) -> str | None:
     return "change" if CHANGE_CUE.search(text, lo, position) else None
 
 
+#: A time unit right before a ± value: the value is a visit window ("day 14 ± 3", "week 12 ± 1").
+VISIT_WINDOW_BEFORE = re.compile(r"\b(?:days?|weeks?|months?|visits?|hours?)\s*$", re.IGNORECASE)
+
 #: A review that pools its studies: its bare intervals are pooled estimates.
 POOLED = re.compile(r"\bmeta-?analys[ie]s\b|\bpooled\b", re.IGNORECASE)
 
@@ -264,6 +267,10 @@ def _grammar_mentions(text: str, start: int, end: int):
     expressions = _counts_by_list(text, find_expressions(text, start, end))
     for expression in expressions:
         if _after_test_statistic(text, start, expression.value_start):
+            continue
+        if "pm" in expression.roles and VISIT_WINDOW_BEFORE.search(text, max(start, expression.value_start - 12),
+                                                                  expression.value_start):
+            yield (expression.start, expression.end)  # "on day 14 ± 3": a visit window, not a value
             continue
         near = text[max(clause_start_of(text, start, expression.start), expression.start - 30) : expression.start]
         if _describes_enrolled(near) or (expression.statistic == "count" and DEMOGRAPHIC_SHARE.search(near)):
