@@ -192,8 +192,8 @@ MEASURE_VERB = re.compile(
     r"showed|had|went|raised|elevated|lowered|tapered|averaged|ranged|differed|did not|was not|were not|"
     r"occurred|developed|experienced|observed|reported|noted)\b|:|(?<=\S)\s(?=from\s)",
 )
-#: Cues that a bare number is a mean: "mean", "average", "on average".
-MEAN_CUE = re.compile(r"\b(?:mean|means|average|averaged|on average|median|baseline)\b", re.IGNORECASE)
+#: Cues that a bare number is a mean: "mean", "average", "on average", "平均" (mean).
+MEAN_CUE = re.compile(r"\b(?:mean|means|average|averaged|on average|median|baseline)\b|平均", re.IGNORECASE)
 #: Cues that a value is a change, not a level: "change", "difference", "reduction", "decreased by".
 CHANGE_CUE = re.compile(
     r"\b(?:changes?|differences?|reductions?|improvements?|increases?|decreases?|gains?|loss|declines?|"
@@ -405,7 +405,7 @@ FOLLOW_UP_AFTER_ANCHORS = (" after",)
 
 #: A bare number standing alone, not inside a word like `IL-6`, `MMT8`, `COVID-19`: "was 4.53", "−7.9 kg".
 BARE_NUMBER = re.compile(
-    rf"(?<![\w./\-−^·×])(?<!\d[-–] )(?P<value>{NUMBER})(?![\w^]|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|[-‐‑](?!points?\b)[A-Za-z])"
+    rf"(?<![./\-−^·×]){AFTER_NON_WORD}(?<!\d[-–] )(?P<value>{NUMBER})(?![^\W\u3400-\u4dbf\u4e00-\u9fff]|\^|/\d|[.·,]\d|\s?(?:%|×|x\s?10)|\s?[-–]\s?\d|[-‐‑](?!points?\b)[A-Za-z])"
 )
 #: The text right before a mean change (`decreased by 1.6 points`): "decreased by ", "an increase of ",
 #: "increased VO2peak by " (the verb's object between).

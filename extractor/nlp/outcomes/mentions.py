@@ -118,7 +118,7 @@ PEOPLE_WORD = re.compile(r"\b(?:patients|participants|subjects|women|men|childre
 CHANGE_VERB_ENDINGS = ("eased", "uced", "oved", "ined", "fell", "rose", "pped", "ained", "lost", "anged", "ases?",
                        "ions?", "ments?", "ains?", "loss")
 BARE_CUES = re.compile(
-    r"mean|average|median|baseline|v(?<=\bv)(?:s\b|\.)|versus|compared|against|respectively|point|;|"
+    r"mean|average|median|baseline|v(?<=\bv)(?:s\b|\.)|versus|compared|against|respectively|point|;|平均|"
     + "|".join(ending + r"\s+(?:by|of)\b" for ending in CHANGE_VERB_ENDINGS)
 )
 
@@ -590,6 +590,7 @@ def _bare_mean_mentions(text: str, start: int, end: int, taken: list[tuple[int, 
     # A time amount reported as the value of a duration ("times were 39 and 32 days",
     # "9.7 months vs 5.8 months") is a value, not a timepoint.
     durations = [tp for tp in timepoints if DURATION_VALUE.search(text, max(start, tp.start - 40), tp.start)
+                 or text[max(start, tp.start - 2) : tp.start] == "平均"
                  or DURATION_COMPARED.match(text, tp.end) or LABELLED_ITEM_IN_LIST.search(text, max(start, tp.start - 50), tp.start)
                  or _reported_duration(text, clause_start_of(text, start, tp.start), tp)]
     blocked = taken + [(tp.start, tp.end) for tp in timepoints if tp not in durations]
@@ -633,11 +634,22 @@ POWER_PART_BEFORE = re.compile(r"(?:[×xX*]\s?|10\s?[(\^])$")
 WHEN_GIVEN = re.compile(r"\bat\s+(?:a\s+)?(?:mean|median|average)\s+(?:of\s+)?$", re.IGNORECASE)
 
 
+#: Units of the study counted by a number: "2 treatment groups", "3 centers", "4 arms".
+COUNTED_UNITS_AFTER = re.compile(
+    r"\s*(?:(?:treatment|study|intervention|dose|control|experimental)\s+)?(?:groups?|arms?|cohorts?|cent(?:er|re)s?|sites?|hospitals?)\b",
+    re.IGNORECASE,
+)
+#: A number cut short by its source: "24[...]".
+TRUNCATED_AFTER = re.compile(r"\s?\[\.\.\.\]|…")
+
+
 def _plausible_outcome_number(text: str, match: re.Match, start: int) -> bool:
     after = text[match.end() : match.end() + 16]
     before = text[max(start, match.start() - 12) : match.start()]
     if DOSE_CONTEXT.match(after) or re.match(r"\s*(?:patients|subjects|participants|cases|women|men|children|of\b|out of)", after, re.I):
         return False
+    if COUNTED_UNITS_AFTER.match(after) or TRUNCATED_AFTER.match(after):
+        return False  # "the 2 treatment groups", "3 centres", "over 24[...]": counts of groups, or a cut-off number
     if re.search(r"(?:\bn\s*=|\bgrade|\bstage|\bphase|\btype|\bNCT|\bcycles?|\bno\.|\bversion|\baged?)\s*$", before, re.I):
         return False
     if _after_test_statistic(text, start, match.start()):
