@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.nlp.grammar.numbers import NUMBER_WORDS_PATTERN
+
 # --- numbers ----------------------------------------------------------------
 
 #: Minus-like glyphs found in copied abstracts (hyphen, minus, en dash, figure dash): "−7.9".
@@ -103,6 +105,22 @@ EVENT_VERB = (
 EVENT_COUNT = re.compile(
     rf"(?<![\w.,/-])(?P<num>\d+)\s+(?:(?:patients?|participants?|subjects?|cases?|children|infants?|women|men|persons?)"
     rf"(?:\s+\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?{EVENT_VERB}\b|(?:\w+ly\s+)?{EVENT_VERB}\b)",
+    re.IGNORECASE,
+)
+#: Events counted as a noun: "There was one death", "3 serious adverse events were reported",
+#: "two serious adverse events were reported".
+EVENT_NOUN_COUNT = re.compile(
+    rf"\bthere\s+(?:was|were)\s+(?P<num>\d+|{NUMBER_WORDS_PATTERN})\s+(?!(?:and|or|to)\b)(?P<noun>(?:[A-Za-z][\w-]*\s+){{0,3}}?[A-Za-z][\w-]*?)"
+    rf"(?=\s+(?:at|in|during|after|within|of|among|on|and|\(|,|;|\.)|[,;.(]|$)"
+    rf"|(?<![\w.,/-])(?P<num2>\d+|{NUMBER_WORDS_PATTERN})\s+(?P<noun2>(?:[\w-]+\s+){{0,3}}?[\w-]+s)\s+(?:were|was)\s+"
+    r"(?:reported|observed|recorded|noted|documented|detected)\b",
+    re.IGNORECASE,
+)
+#: Nouns counted that are no events: times, people, animals, studies ("24 hours", "75 survivors", "20 cats").
+NOT_EVENT_NOUN = re.compile(
+    r"\b(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|patients?|participants?|subjects?|survivors?|volunteers?|"
+    r"individuals?|persons?|people|women|men|children|cats?|dogs?|rats?|mice|animals?|studies|trials|centers?|centres?|"
+    r"sites?|groups?|arms?)\b",
     re.IGNORECASE,
 )
 #: A Chinese count of cases after what they had, in the results: "骨折愈合25例" (fracture healed, 25 cases), "死亡7例".

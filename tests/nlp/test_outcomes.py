@@ -732,3 +732,14 @@ def test_a_measure_before_each_bracket_of_a_list(text: str, expected: list[tuple
     got = [(o["measure"], v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]]
     assert [(s, v) for _, s, v in got] == [(s, v) for _, s, v in expected]
     assert all(e[0] in g[0] for g, e in zip(got, expected))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # events counted as a noun; times, people and studies counted are no events
+    ("There was one death at 258 days postinfusion.", [("death", 1)]),
+    ("Overall, 3 serious adverse events were reported.", [("serious adverse events", 3)]),
+    ("There were 30 patients in the study.", []),
+    ("Urine was collected over 24 hours were recorded.", []),
+])
+def test_events_counted_as_nouns(text: str, expected: list[tuple]) -> None:
+    assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

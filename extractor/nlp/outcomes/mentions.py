@@ -17,6 +17,8 @@ from extractor.nlp.patterns import (
     CJK_RESULTS,
     CJK_STUDY_FLOW,
     EVENT_COUNT,
+    EVENT_NOUN_COUNT,
+    NOT_EVENT_NOUN,
     EVENT_VERB,
     CHANGE_BY,
     CHANGE_CUE,
@@ -49,7 +51,7 @@ from extractor.nlp.patterns import (
     VERSUS,
 )
 from extractor.nlp.grammar import Expression, find_expressions, read_expression
-from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING, POWER_OF_TEN
+from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING, POWER_OF_TEN, parse_number
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_end_of, clause_start_of
@@ -521,6 +523,13 @@ def _event_count_mentions(text: str, start: int, end: int, found: list[Mention])
             people_seen = True
             yield Mention(start=match.start("num"), end=match.end("num"), value=float(match.group("num")),
                           statistic="count", rule="event_count", measure_hint=_event_after(text, match))
+    for match in EVENT_NOUN_COUNT.finditer(text, start, end):
+        num, noun = ("num", "noun") if match.group("num") else ("num2", "noun2")
+        value = parse_number(match.group(num))
+        if value is None or value == 0 or ENROLLED_WORD.search(match.group(noun)) or NOT_EVENT_NOUN.search(match.group(noun)):
+            continue  # "there were 30 patients": people are counted by the population rules
+        yield Mention(start=match.start(num), end=match.end(num), value=float(value), statistic="count",
+                      rule="event_noun_count", measure_hint=match.group(noun))
     results = CJK_RESULTS.search(text)
     if results is None or results.start() > start or not CJK_CASE_COUNT.search(text, start, end):
         return
