@@ -18,6 +18,7 @@ statistic an unlabelled bracket is ("a (b)", "a (b–c)") is decided by
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from extractor.nlp.grammar import parts as P
@@ -230,11 +231,30 @@ DEFAULT_REACH = 24
 EFFECT_REACH = 120
 
 
-def _literal_mask(text: str, position: int, end: int, *, reach: int | None = None) -> int:
+#: Every gate literal, found in one scan of a stretch of text.
+_LITERALS_RE = re.compile("|".join(re.escape(l) for l in sorted(_LITERAL_BITS, key=len, reverse=True)))
+
+
+def _literal_hits(text: str, start: int, end: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where the gate literals stand in ``text[start:end]``: their starts, and (bit, reach) of each."""
+    positions, hits = [], []
+    for match in _LITERALS_RE.finditer(text, start, end):
+        literal = match.group(0)
+        positions.append(match.start())
+        hits.append((_LITERAL_BITS[literal], LITERAL_REACH.get(literal, DEFAULT_REACH)))
+    return positions, hits
+
+
+def _literal_mask(literals: tuple[list[int], list[tuple[int, int]]], position: int, *, reach: int | None = None) -> int:
     """The bits of the gate literals written within their reach after ``position``."""
+    positions, hits = literals
     mask = 0
-    for literal, bit in _LITERAL_BITS.items():
-        if text.find(literal, position, min(end, position + (reach or LITERAL_REACH.get(literal, DEFAULT_REACH)))) >= 0:
+    for i in range(bisect_left(positions, position), len(positions)):
+        distance = positions[i] - position
+        if distance >= (reach or EFFECT_REACH):
+            break
+        bit, literal_reach = hits[i]
+        if distance < (reach or literal_reach):
             mask |= bit
     return mask
 #: Forms with an optional bracket, compiled without it: the reading when the bracket holds no items.
@@ -338,17 +358,18 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
     """Every statistic expression in ``text[start:end]``, in order, not overlapping, statistic maybe undecided."""
     end = len(text) if end is None else end
     candidates: list[_Candidate] = []
+    literals = _literal_hits(text, start, end)
     if EFFECT_GATE.search(text[start:end].lower()):
         for anchor in EFFECT_ANCHOR.finditer(text, start, end):
-            candidates += _try_forms(_EFFECT_FORMS, text, anchor.start(), end)
+            candidates += _try_forms(_EFFECT_FORMS, text, anchor.start(), end, literals)
     anchors = _number_anchors(text, start, end)
     if " of " in text[start:end] or "%" in text[start:end]:
         anchors += _word_count_anchors(text, start, end)
     for position in anchors:
-        candidates += _try_forms(_VALUE_FORMS, text, position, end)
+        candidates += _try_forms(_VALUE_FORMS, text, position, end, literals)
         if text[position] in "([（":  # the value itself, without the bracket before it
             value = _DECIMAL_RE.search(text, position, end)
-            candidates += _try_forms(_VALUE_FORMS, text, value.start(), end)
+            candidates += _try_forms(_VALUE_FORMS, text, value.start(), end, literals)
     found: list[Expression] = []
     taken_until = -1
     for candidate in sorted(candidates, key=lambda c: (c.match.start(), -c.stop)):
@@ -410,10 +431,10 @@ def _count_value(text: str) -> float:
     return float(number if number is not None else parse_decimal(text))
 
 
-def _try_forms(forms, text: str, position: int, end: int) -> list[_Candidate]:
+def _try_forms(forms, text: str, position: int, end: int, literals) -> list[_Candidate]:
     """The longest form matching at ``position`` (a list of at most one candidate)."""
     best: _Candidate | None = None
-    mask = _literal_mask(text, position, end, reach=EFFECT_REACH if forms is _EFFECT_FORMS else None)
+    mask = _literal_mask(literals, position, reach=EFFECT_REACH if forms is _EFFECT_FORMS else None)
     if not mask and forms is _VALUE_FORMS:
         return []  # every value form needs one literal at least (the effect forms need none)
     for form, pattern in forms:

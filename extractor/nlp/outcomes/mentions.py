@@ -509,6 +509,11 @@ def _count_mentions(text: str, start: int, end: int):
         yield mention
 
 
+#: Literal words every event counted as a noun needs: "there was/were", "were reported".
+EVENT_NOUN_GATE = re.compile(r"\b(?:there\s+(?:was|were)|(?:were|was)\s+(?:reported|observed|recorded|noted|documented|detected))\b",
+                             re.IGNORECASE)
+
+
 def _event_count_mentions(text: str, start: int, end: int, found: list[Mention]):
     """People counted with what happened to them ("12 patients encountered fever", "and 8 died"); Chinese cases
     counted after their event in the results ("骨折愈合25例"). A bare "N had" counts only after a count of people
@@ -523,7 +528,7 @@ def _event_count_mentions(text: str, start: int, end: int, found: list[Mention])
             people_seen = True
             yield Mention(start=match.start("num"), end=match.end("num"), value=float(match.group("num")),
                           statistic="count", rule="event_count", measure_hint=_event_after(text, match))
-    for match in EVENT_NOUN_COUNT.finditer(text, start, end):
+    for match in EVENT_NOUN_COUNT.finditer(text, start, end) if EVENT_NOUN_GATE.search(text, start, end) else ():
         num, noun = ("num", "noun") if match.group("num") else ("num2", "noun2")
         value = parse_number(match.group(num))
         if value is None or value == 0 or ENROLLED_WORD.search(match.group(noun)) or NOT_EVENT_NOUN.search(match.group(noun)):
