@@ -86,6 +86,11 @@ UNIT_BEFORE_STOP = re.compile(
 )
 
 
+#: A full stop after a comparison word, before a number or a lower-case word: it ends no sentence
+#: ("730.9 versus. 354.1 pg/mL", "x v. y").
+ABBREVIATION_STOP = re.compile(r"\b(?i:versus|vs|v)\.\s+(?=[\d(\[−-]|[a-z])")
+
+
 @Language.factory("extractor_sentences")
 def make_sentences(nlp: Language, name: str):
     """Sentence starts as spaCy's ``sentencizer`` sets them, plus one after every blank line.
@@ -119,6 +124,10 @@ def make_sentences(nlp: Language, name: str):
                      if UNIT_BEFORE_STOP.search(text, max(0, m.start() - 16), m.start())]
             if stops:  # the token after the one holding the full stop starts a sentence
                 starts[numpy.searchsorted(doc.to_array(IDX), stops, side="left")] = True
+            joined = [m.end() for m in ABBREVIATION_STOP.finditer(text)]
+            if joined:  # "730.9 versus. 354.1": the full stop of a comparison word ends no sentence
+                positions = numpy.searchsorted(doc.to_array(IDX), joined, side="left")
+                starts[positions[positions < len(doc)]] = False
         doc.from_array([SENT_START], numpy.where(starts, 1, -1).astype(numpy.uint64).reshape(-1, 1))
         return doc
 

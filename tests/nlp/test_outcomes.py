@@ -743,3 +743,18 @@ def test_a_measure_before_each_bracket_of_a_list(text: str, expected: list[tuple
 ])
 def test_events_counted_as_nouns(text: str, expected: list[tuple]) -> None:
     assert [(o["measure"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the full stop of a comparison word ends no sentence
+    ("The concentrations of VEGF-C were higher, 730.9 versus. 354.1 pg/mL (P = 0.003).", [("mean", 730.9), ("mean", 354.1)]),
+    # a list's members are read from its head ("a decrease of 64.6, 78.5 and 81.0%")
+    ("After treatment, there was a decrease of 64.6, 78.5 and 81.0% in the cell group.",
+     [("mean", 64.6), ("mean", 78.5), ("mean", 81.0)]),
+    # labels of a labelled list may hold numbers ("40 mg of drug A, 2.1")
+    pytest.param("Recovery took longer (40 mg of drug A, 2.3 days; 50 mg of drug A, 2.1; drug B, 2.6).",
+                 [("mean", 2.3), ("mean", 2.1), ("mean", 2.6)],
+                 marks=pytest.mark.xfail(strict=True, reason="the first item's '2.3 days' stays a timepoint")),
+])
+def test_sentences_and_lists_of_values(text: str, expected: list[tuple]) -> None:
+    assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected

@@ -438,8 +438,8 @@ def _percent_mentions(text: str, start: int, end: int):
 #: Words before a number that name it or make it a bound, not a list member: "group 1", "week 25", "SE 5.5",
 #: "n = 5", "72 of 207", "between 20".
 LIST_HEAD_NAMED = re.compile(
-    r"(?:\b(?:groups?|arms?|grades?|stages?|types?|weeks?|days?|months?|years?|phases?|cycles?|SE|SD|SEM|n|no|of|"
-    r"between|from)\.?|[=:/<>≤≥])\s*$",
+    r"(?:\b(?:groups?|arms?|grades?|stages?|types?|weeks?|days?|months?|years?|phases?|cycles?|SE|SD|SEM|n|no|"
+    r"between|from)\.?|\d\s+of|[=:/<>≤≥])\s*$",
     re.IGNORECASE,
 )
 
@@ -458,7 +458,9 @@ def _percent_list_members(text: str, lo: int, last: Mention):
 
 
 def _classify_percent(text: str, start: int, end: int, match: re.Match) -> Mention | None:
-    before = text[max(start, match.start() - 25) : match.start()]
+    head = PERCENT_LIST_HEAD.search(text, max(start, match.start() - 60), match.start())
+    lead_end = head.start() if head else match.start()  # "a decrease of 64.6, 78.5 and 81.0%": read from the list's head
+    before = text[max(start, lead_end - 25) : lead_end]
     if DEMOGRAPHIC_SHARE.search(before):
         return None  # "predominantly female (78%)": who was studied, not an outcome
     clause = text[clause_start_of(text, start, match.start()) : match.start()]
@@ -717,7 +719,7 @@ LABELLED_ITEM_BEFORE = re.compile(
 )
 #: The same inside a bracket or after a semicolon only, where a time amount after it is a reported duration:
 #: "(denosumab, 8.5 months; ZA, ".
-LABELLED_ITEM_IN_LIST = re.compile(r"[(\[;]\s*(?:and\s+)?[A-Za-z][A-Za-z\-+/ ]{0,40}?,[\s\u00a0]*$")
+LABELLED_ITEM_IN_LIST = re.compile(r"[(\[;]\s*(?:and\s+)?(?=[\w\-+/ .]{0,40}?[A-Za-z]{2})[A-Za-z0-9][\w\-+/ .]{0,40}?,[\s\u00a0]*$")
 
 
 def _labelled_list(text: str, numbers: list[re.Match], i: int, start: int) -> bool:
@@ -725,7 +727,9 @@ def _labelled_list(text: str, numbers: list[re.Match], i: int, start: int) -> bo
     "scores were SMT, 22.25; LT, 22.05; and WLC, 23.24"): it and a neighbour each follow "label, ", a semicolon
     between them."""
     def labelled(j: int) -> bool:
-        return LABELLED_ITEM_BEFORE.search(text, max(start, numbers[j].start() - 50), numbers[j].start()) is not None
+        lo = max(start, numbers[j].start() - 50)
+        return (LABELLED_ITEM_BEFORE.search(text, lo, numbers[j].start()) is not None
+                or LABELLED_ITEM_IN_LIST.search(text, lo, numbers[j].start()) is not None)
 
     if not labelled(i) or not re.search(r"[.·]", numbers[i].group(0)):
         return False  # whole numbers so listed are as often counts of events ("ETAC, 2; open, 4")
