@@ -107,6 +107,12 @@ EVENT_COUNT = re.compile(
     rf"(?:\s+\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?{EVENT_VERB}\b|(?:\w+ly\s+)?{EVENT_VERB}\b)",
     re.IGNORECASE,
 )
+#: How people entered or stayed in a study, after "were" (a regex source shared by the outcome rules): "randomized",
+#: "available", "lost to follow-up".
+STUDY_FLOW_WORDS = (
+    r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|screened|available|evaluable|"
+    r"analy[sz]ed|lost\s+to)"
+)
 #: Events counted as a noun: "There was one death", "3 serious adverse events were reported",
 #: "two serious adverse events were reported".
 EVENT_NOUN_COUNT = re.compile(

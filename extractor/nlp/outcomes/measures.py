@@ -7,6 +7,7 @@ import re
 from extractor.nlp.abbreviations import Abbreviation
 from extractor.nlp.grammar.forms import effect_statistic
 from extractor.nlp.patterns import (
+    STUDY_FLOW_WORDS,
     CJK_ARM,
     CHANGE_CUE,
     MEASURE_VERB,
@@ -209,11 +210,7 @@ MEASURE_AFTER = re.compile(
 
 #: How people entered or stayed in the study ("were randomized", "were available for follow-up"): what
 #: follows "were" is then no outcome.
-ALLOCATED = re.compile(
-    r"(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|screened|available|evaluable|"
-    r"analy[sz]ed|lost\s+to\s+follow|followed\s+up)\b",
-    re.IGNORECASE,
-)
+ALLOCATED = re.compile(rf"(?:{STUDY_FLOW_WORDS}|followed\s+up)\b", re.IGNORECASE)
 
 #: A change named after its values, the change word kept (the values are changes): " greater increase in self
 #: reported minutes of activity per week from ..." gives "increase in self reported minutes of activity per week".

@@ -19,6 +19,7 @@ from extractor.nlp.patterns import (
     EVENT_COUNT,
     EVENT_NOUN_COUNT,
     NOT_EVENT_NOUN,
+    STUDY_FLOW_WORDS,
     EVENT_VERB,
     CHANGE_BY,
     CHANGE_CUE,
@@ -337,11 +338,7 @@ def _unbracketed_end(text: str, expression: Expression) -> int:
 
 #: What counted people did that makes them study flow, not an outcome: "treated with bmMSCs were available for
 #: follow-up", "were randomized to".
-STUDY_FLOW_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:were|was)\s+(?:randomi[sz]ed|assigned|allocated|enrolled|included|recruited|excluded|eligible|"
-    r"screened|available|evaluable|analy[sz]ed|lost\s+to)\b",
-    re.IGNORECASE,
-)
+STUDY_FLOW_AFTER = re.compile(rf"[^.;]{{0,60}}?\b(?:were|was)\s+{STUDY_FLOW_WORDS}\b", re.IGNORECASE)
 
 
 #: The count and total in the bracket after a percentage: "13/14", "13 of 14".
