@@ -435,7 +435,11 @@ def test_preposition_of_a_timepoint_leaves_the_measure(text: str, measure: str) 
      [("ER positive", 61), ("ER negative", 38)]),
     # people described by a verb of their own name no measure: they are not given the last one
     ("Of the 234 patients (90%) who received one dose, 196 (84%) received 6 months of treatment, and 41 (18%) "
-     "discontinued treatment due to cardiac events.", [("discontinued treatment due to cardiac events", 18)]),
+     "discontinued treatment due to cardiac events.",
+     [("discontinued treatment due to cardiac events", 41), ("discontinued treatment due to cardiac events", 18)]),
+    # counted people in words, then what they reported or did
+    ("Seven (78%) of participants reported reductions in pain. Five (56%) reported increased work capacity.",
+     [("reductions in pain", 7), ("reductions in pain", 78), ("increased work capacity", 5), ("increased work capacity", 56)]),
     ("Total bilirubin [median (IQR)] fell from 68 (45-102) to 39 (28-61) μmol/L.",
      [("Total bilirubin", 68), ("Total bilirubin", 39)]),
 ])

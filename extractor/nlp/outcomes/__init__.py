@@ -110,8 +110,8 @@ def _share_pairs(mentions: list[Mention]) -> None:
     pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.pair_end]
     pairs += [(b, a) for a, b in zip(mentions, mentions[1:]) if b.after_its_percent]
     for count, percent in pairs:
-        count.timepoint = percent.timepoint or count.timepoint
-        count.group = percent.group or count.group
+        count.timepoint = percent.timepoint = percent.timepoint or count.timepoint
+        count.group = percent.group = percent.group or count.group
         count.p = percent.p = percent.p or count.p
 
 

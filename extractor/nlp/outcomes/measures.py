@@ -197,7 +197,7 @@ POPULATION_PHRASE = re.compile(
 MEASURE_AFTER = re.compile(
     r"[\s)\]]*(?:(?:of\s+(?:the\s+)?)?(?:patients|subjects|participants|(?:tumou?r\s+)?samples|cases)\s+)?"
     r"(?:(?:treated|receiving|given)\s+(?:with\s+)?[\w\-]+\s+)?"
-    r"(?:(?:(?:had|achieved|showed|developed|experienced|reached|attained|maintained|were|was)\s+(?:a\s+|an\s+)?"
+    r"(?:(?:(?:had|achieved|showed|developed|experienced|reached|attained|maintained|reported|were|was)\s+(?:a\s+|an\s+)?"
     r"(?P<measure>[A-Za-z][\w\-' ]{2,60}?)|"
     r"(?P<event>(?:survived|died|relapsed|responded|recovered|required|needed|underwent|discontinued|withdrew|"
     r"completed)\b(?:[\w\-' ]{0,60}?)))"

@@ -305,6 +305,14 @@ def _grammar_mentions(text: str, start: int, end: int):
 #: A fraction that is a point on a scale, not people: "4/10 on a visual analogue scale".
 SCALE_AFTER = re.compile(r"\s+(?:on|of)\s+(?:a|the)\s+(?:[\w-]+\s+){0,4}?(?:scale|score|VAS|NRS)\b", re.IGNORECASE)
 
+#: What follows counted people in "n (x%)": the people, or what they did ("Five (56%) reported ...",
+#: "41 (18%) discontinued treatment").
+COUNTED_THEN_VERB = re.compile(
+    rf"[)\]]?\s+(?:of\s+(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:\w+ly\s+)?(?:{EVENT_VERB}|reported|discontinued|"
+    r"withdrew|relapsed|improved|recovered|reduced|increased|stopped|resumed|returned)\b",
+    re.IGNORECASE,
+)
+
 #: Between the members of a list of counts: ", ", " and ", ", or ".
 COUNT_LIST_GAP = re.compile(r"[\s\u00a0]*(?:,|;|,?\s*and|,?\s*or|vs\.?|versus)[\s\u00a0]*")
 
@@ -314,8 +322,10 @@ def _counts_by_list(text: str, expressions: list[Expression]) -> list[Expression
     decided = [e.statistic == "count" for e in expressions]
     for i, expression in enumerate(expressions):
         if expression.statistic is None and expression.form == "count_percent":
-            if LABELLED_ITEM_IN_LIST.search(text, max(0, expression.start - 50), expression.start):
-                expressions[i] = dataclass_replace(expression, statistic="count")  # "(drug A, 16 [14%]; drug B, 13 [12%])"
+            if LABELLED_ITEM_IN_LIST.search(text, max(0, expression.start - 50), expression.start) or COUNTED_THEN_VERB.match(
+                    text, expression.end):
+                # "(drug A, 16 [14%]; drug B, 13 [12%])", "Five (56%) reported increased work capacity"
+                expressions[i] = dataclass_replace(expression, statistic="count")
                 continue
             neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(expressions) and decided[j]]
             if any(COUNT_LIST_GAP.fullmatch(text, *sorted((expressions[j].end, expressions[i].start))
