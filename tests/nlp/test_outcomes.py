@@ -762,3 +762,9 @@ def test_events_counted_as_nouns(text: str, expected: list[tuple]) -> None:
 ])
 def test_sentences_and_lists_of_values(text: str, expected: list[tuple]) -> None:
     assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == expected
+
+
+def test_a_percent_sign_left_out_beside_percentages() -> None:
+    text = "The rates did not differ (25.8% vs 6.9%, p=0.08 and 26.7 vs 9.7, p=0.1, respectively)."
+    assert [(v["statistic"], v["value"]) for o in extract_text(text).outcomes for v in o["values"]] == [
+        ("percent", 25.8), ("percent", 6.9), ("percent", 26.7), ("percent", 9.7)]

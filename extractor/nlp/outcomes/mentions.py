@@ -226,7 +226,25 @@ def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] |
             claim(mention)
     for mention in _event_count_mentions(text, start, end, mentions):
         claim(mention)
-    return sorted(mentions, key=lambda m: m.start)
+    mentions.sort(key=lambda m: m.start)
+    _percent_sign_dropped(text, mentions)
+    return mentions
+
+
+def _percent_sign_dropped(text: str, mentions: list[Mention]) -> None:
+    """"(25.8% vs 6.9%, p=0.08 and 26.7 vs 9.7, p=0.1, respectively)": bare numbers compared inside a bracket
+    whose other values are all percentages are percentages whose sign was left out."""
+    for mention in mentions:
+        if mention.rule != "bare_versus":
+            continue
+        opened = text.rfind("(", 0, mention.start)
+        if opened < 0 or ")" in text[opened : mention.start]:
+            continue
+        closed = text.find(")", mention.end)
+        inside = [m for m in mentions if m.start > opened and (closed < 0 or m.end <= closed) and m.rule != "bare_versus"]
+        if (inside and all(m.statistic == "percent" for m in inside) and inside[0].start < mention.start
+                and 0 <= mention.value <= 100):  # written as percentages first; "(521 vs 511 [30% ...])" are counts
+            mention.statistic, mention.unit = "percent", "%"
 
 
 #: Statistic words before a value, the nearest deciding an unlabelled bracket: "median", "mean", "decreased by".
