@@ -13,68 +13,17 @@ from extractor.nlp.grammar.numbers import NUMBER_WORDS_PATTERN
 
 # --- numbers ----------------------------------------------------------------
 
-#: Minus-like glyphs found in copied abstracts (hyphen, minus, en dash, figure dash): "−7.9".
-MINUS_CHARS = "-−–‒"
 #: A signed decimal with optional thousands separators or a middle-dot decimal: "533,482.5", "−7.9", "1·6", "+0.59".
+#: (The statistic grammar's own, stricter, is ``grammar.numbers.DECIMAL``; the older cue patterns below embed this one.)
 NUMBER = r"(?:[+\-−–‒]\s?)?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:[.·]\d+)?|(?:[+\-−–‒]\s?)?[.·]\d+"
-NUMBER_RE = re.compile(NUMBER)  # compiled NUMBER: "533,482.5", "−7.9"
 #: Whitespace including the no-break and thin spaces of publisher HTML: "5.7\xa0±\xa00.2".
 SPACE = r"[\s\u00a0\u2009\u202f]"
-#: The plus-minus sign and its ASCII spellings: "±", "+/-", "+-".
-PLUS_MINUS = r"(?:±|\+/-|\+/−|-/\+|−/\+|\+-(?=\s?\d))"
+# --- mean and spread (the statistic forms live in ``grammar.forms``) ------------------------
 
-# --- mean and spread ----------------------------------------------------------
-
-#: `a ± b` with optional brackets, units or % on either side: "(1681±430)", "3.7% ± 23.1%", "5.3 ±0.2".
-MEAN_PM = re.compile(
-    rf"(?P<open>[(\[]{SPACE}*)?(?P<value>{NUMBER}){SPACE}*(?:(?P<unit1>%)|(?P<unitw>[A-Za-zµμ]+(?:/[A-Za-z]+){{0,2}}))?{SPACE}*(?P<inner>[(\[]{SPACE}*)?{PLUS_MINUS}{SPACE}*(?:SD{SPACE}*[,:]?{SPACE}*)?"
-    rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*(?P<unit2>%)?(?P<close>{SPACE}*[)\]])?"
-)
-#: `M = a, SD = b` (APA style): "(M = 4.78, SD = 3.56)".
-MEAN_M_SD = re.compile(
-    rf"\b(?:M|Mean|mean){SPACE}*[=:]{SPACE}*(?P<value>{NUMBER}){SPACE}*%?{SPACE}*[,;]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]{SPACE}*(?P<spread>\d+(?:\.\d+)?|\.\d+)"
-)
 #: `a % of weight (SD = b %)`: a spread bracket a few words after its value: "3.7 % of weight (SD = 5.4 %)".
 MEAN_SD_LATE = re.compile(
     rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?(?P<words>(?:{SPACE}+[A-Za-z][\w\-/]*){{1,4}}){SPACE}*[(\[;,]{SPACE}*(?P<kind>SD|SE|SEM){SPACE}*[=:]?{SPACE}*"
     rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
-)
-#: `a (b)` read as mean (SD) only under a `mean (SD)` header in the sentence: "-16.50 (6.37)".
-VALUE_PAREN_SPREAD = re.compile(rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*[)\]]")
-#: The header that declares `a (b)` pairs as mean and SD: "mean (SD)", "mean (standard deviation)".
-MEAN_SD_HEADER = re.compile(r"\bmeans?\s*[(\[]\s*(?:SD|standard deviation|s\.d\.)\s*[)\]]|\(\s*mean\s*[(\[,]\s*SD\s*[)\]]?\s*\)", re.IGNORECASE)
-#: `a (SD b)`, `a (SD = b)`, `a (SE: b)`, `a (s.d. b)`: "0.59 (SD = 2.47)", "4.2 (SE 0.3)".
-MEAN_SD_PAREN = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<kind>SDs?|S\.D\.|s\.d\.|SEM?|S\.E\.M?\.?|s\.e\.m?\.?|standard deviation|standard error){SPACE}*[=:,]?{SPACE}*"
-    rf"(?P<spread>\d+(?:[.·]\d+)?|[.·]\d+){SPACE}*%?{SPACE}*[)\]]"
-)
-
-# --- intervals ----------------------------------------------------------------
-
-#: A unit word between a value and its bracket: "12.5 days (range, 7-16)".
-UNIT_WORD = r"(?:{SPACE}*(?P<unitw>%|[A-Za-zµμ]+(?:/[A-Za-z]+)?))?".replace("{SPACE}", SPACE)
-#: Range joiner inside an interval: "38.5–79.6", "1.1 to 5.3", "-29.14%, 2.13%".
-INTERVAL_JOIN = rf"{SPACE}*(?:%{SPACE}*)?(?:to|–|—|-|‒|,|;|and){SPACE}*"
-#: `a (95% CI l–h)`, `a [95% CI, l to h]`, `a, 95%CI l, h`: "59.1% (95% confidence interval [CI], 38.5–79.6)".
-VALUE_CI = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[,;]?{SPACE}*[(\[]?{SPACE}*(?P<level>\d{{2}}(?:\.\d)?){SPACE}*%{SPACE}*"
-    rf"(?:CI|C\.I\.|confidence interval){SPACE}*(?:\[CI\])?{SPACE}*[,:=]?{SPACE}*"
-    rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]?"
-)
-#: `median a (IQR l–h)`, `a (interquartile range, l-h)`: "5 (IQR 3–7)", "7 (interquartile range, 5-8)".
-VALUE_IQR = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*(?:IQR|interquartile range|Q1[-–,]{SPACE}*Q3){SPACE}*[,:=]?{SPACE}*"
-    rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
-)
-#: `a (range l–h)`, `a (range, l to h)`: "12.5 (range 7-16)", "38 (range, 31 to 44)".
-VALUE_RANGE = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{UNIT_WORD}{SPACE}*[(\[]{SPACE}*range{SPACE}*[,:=]?{SPACE}*"
-    rf"(?P<low>{NUMBER}){INTERVAL_JOIN}(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
-)
-#: `median a (l–h)` — a bare parenthesised interval, read as IQR only near the word median: "2 (1–3)", "5 (3, 7)";
-#: after a labelled CI, as the next values' CIs: "40% (95% CI 13% to 73%), 34% (6% to 69%)".
-VALUE_PAREN_INTERVAL = re.compile(
-    rf"(?P<value>{NUMBER}){SPACE}*(?P<unit1>%)?{SPACE}*[(\[]{SPACE}*(?P<low>{NUMBER}){SPACE}*%?{SPACE}*(?:to|–|—|-|‒|,){SPACE}*(?P<high>{NUMBER}){SPACE}*%?{SPACE}*[)\]]"
 )
 
 # --- percentages and proportions ---------------------------------------------

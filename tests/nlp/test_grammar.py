@@ -37,6 +37,22 @@ def test_every_form_parses_its_example(form) -> None:
         assert got == pytest.approx(value), f"{form.id}: {key} {got!r} != {value!r}"
 
 
+@pytest.mark.parametrize("text, field, expected", [
+    # the cases the old one-pattern-per-statistic constants carried, now read by the forms
+    ("(1681±430)", "spread", 430),
+    ("3.7% ± 23.1%", "value", 3.7),
+    ("443.0-/+123.1", "spread", 123.1),
+    ("0.59 (SD = 2.47)", "spread", 2.47),
+    ("-13.31%, 95%CI -29.14%, 2.13%", "high", 2.13),
+    ("0.21 L (95% CI 0.05 to 0.37)", "low", 0.05),
+    ("5 (IQR 3–7)", "high", 7),
+    ("12.5 days (range, 7-16)", "low", 7),
+])
+def test_forms_read_the_parts_of_a_statistic(text: str, field: str, expected: float) -> None:
+    (expression,) = find_expressions(text)
+    assert getattr(expression, field) == pytest.approx(expected)
+
+
 def test_form_ids_are_unique() -> None:
     ids = [f.id for f in FORMS] + [i.id for i in ITEMS] + [a.id for a in ANNOUNCEMENTS]
     assert len(ids) == len(set(ids))

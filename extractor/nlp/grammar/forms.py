@@ -22,7 +22,15 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from extractor.nlp.grammar import parts as P
-from extractor.nlp.grammar.numbers import DECIMAL, NOT_AFTER_WORD, NUMBER_WORDS_PATTERN, parse_decimal, parse_number
+from extractor.nlp.grammar.numbers import (
+    DECIMAL,
+    DECIMAL_RE,
+    NOT_AFTER_WORD,
+    NUMBER_WORDS_PATTERN,
+    parse_decimal,
+    parse_number,
+    parse_p_value,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,9 @@ ITEMS: tuple[Item, ...] = (
 )
 _ITEM_RES = tuple((item, re.compile(item.pattern)) for item in ITEMS)
 _ITEM_SEPARATOR = re.compile(rf"{P.SPACE}*(?:[,;]|and){P.SPACE}*")
+
+#: The statistics of effect estimates (FORMAT 1.1): their kind is a change, never a mean.
+EFFECT_STATISTICS = frozenset(EFFECT_STATISTIC.values())
 
 #: The forms, tried at each anchor in this order; the longest match wins.
 FORMS: tuple[Form, ...] = (
@@ -321,9 +332,10 @@ def _item_fields(items: list[tuple[str, re.Match]]) -> dict | None:
         elif role == "n":
             fields["n"] = int(match.group("a"))
         elif role == "p":
-            number = match.group("a").replace("·", ".")
-            sci = re.fullmatch(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)", number)
-            fields["p"] = (p_operator(match.group("op")), float(f"{sci.group(1)}e-{sci.group(2)}") if sci else float(number))
+            value = parse_p_value(match.group("a"))
+            if value is None:
+                return None
+            fields["p"] = (p_operator(match.group("op")), value)
         elif role == "fraction":
             fields["count"], fields["n"] = int(match.group("a")), int(match.group("b"))
         elif role == "percent":
@@ -351,7 +363,6 @@ class _Candidate:
     stop: int
 
 
-_DECIMAL_RE = re.compile(DECIMAL)
 
 
 def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[Expression]:
@@ -368,7 +379,7 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
     for position in anchors:
         candidates += _try_forms(_VALUE_FORMS, text, position, end, literals)
         if text[position] in "([（":  # the value itself, without the bracket before it
-            value = _DECIMAL_RE.search(text, position, end)
+            value = DECIMAL_RE.search(text, position, end)
             candidates += _try_forms(_VALUE_FORMS, text, value.start(), end, literals)
     found: list[Expression] = []
     taken_until = -1

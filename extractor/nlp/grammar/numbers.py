@@ -228,3 +228,14 @@ def _scientific_value(match: re.Match) -> float:
     exponent = next(groups[k] for k in ("exp", "exp_paren", "exp_sup", "exp_flat", "exp_e") if groups[k])
     exponent = exponent.translate(_SUPERSCRIPTS).replace("−", "-")
     return parse_decimal(groups["mantissa"]) * 10.0 ** int(exponent)
+
+
+#: A p-value's number in scientific form: "3.29×10-6", "2 x 10−4".
+_P_SCIENTIFIC = re.compile(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)")
+
+
+def parse_p_value(text: str) -> float | None:
+    """A p-value's number: "0.03", ".001", "0·84", "0. 99", "3.29×10-6"; None when outside [0, 1]."""
+    sci = _P_SCIENTIFIC.fullmatch(text.strip())
+    value = float(f"{sci.group(1)}e-{sci.group(2)}") if sci else parse_decimal(text)
+    return value if 0 <= value <= 1 else None

@@ -16,9 +16,10 @@ from extractor.nlp.patterns import (
     VERSUS,
 )
 from extractor.nlp.grammar.forms import p_operator
+from extractor.nlp.grammar.numbers import parse_p_value
 from extractor.nlp.timepoints import Timepoint
 from extractor.nlp.outcomes.clauses import clause_end_of, clause_start_of
-from extractor.nlp.outcomes.mentions import Mention, p_float
+from extractor.nlp.outcomes.mentions import Mention
 
 
 #: Group words that make "a vs b" a comparison between arms rather than before-after.
@@ -237,7 +238,7 @@ def assign_p_values(text: str, start: int, end: int, mentions: list[Mention]) ->
         previous = last.end()
         if not scope:
             continue
-        values = [(p_operator(m.group("op")), p_float(m.group("value"))) for m in group]
+        values = [(p_operator(m.group("op")), parse_p_value(m.group("value"))) for m in group]
         values = [(op, value) for op, value in values if value is not None]
         if not values:
             continue

@@ -30,12 +30,8 @@ from extractor.nlp.patterns import (
     DURATION_VALUE,
     FRACTION,
     MEAN_CUE,
-    MEAN_M_SD,
     MEAN_ONLY_CUE,
-    MEAN_PM,
-    MEAN_SD_HEADER,
     MEAN_SD_LATE,
-    MEAN_SD_PAREN,
     MEDIAN_CUE,
     N_OF_N,
     PEOPLE_BEFORE_PERCENT,
@@ -44,24 +40,15 @@ from extractor.nlp.patterns import (
     POINT_CHANGE,
     P_VALUE,
     RESPECTIVELY_LIST,
-    VALUE_CI,
-    VALUE_IQR,
-    VALUE_PAREN_INTERVAL,
-    VALUE_PAREN_SPREAD,
-    VALUE_RANGE,
     VERSUS,
 )
 from extractor.nlp.grammar import Expression, find_expressions, read_expression
-from extractor.nlp.grammar.numbers import DECIMAL, DIGIT_GROUPING, POWER_OF_TEN, parse_number
+from extractor.nlp.grammar.forms import EFFECT_STATISTICS
+from extractor.nlp.grammar.numbers import DECIMAL, POWER_OF_TEN, parse_decimal, parse_number
 from extractor.nlp.timepoints import Timepoint, find_timepoints
 from extractor.nlp.cues import occurs
 from extractor.nlp.outcomes.clauses import DIGIT, clause_end_of, clause_start_of
 
-
-#: Effect estimates that compare groups (FORMAT 1.1): their kind is a change, never a mean.
-EFFECT_STATISTICS = frozenset(
-    {"odds_ratio", "risk_ratio", "hazard_ratio", "mean_difference", "std_mean_difference", "risk_difference"}
-)
 
 #: People nouns: the gate for counts of people.
 PEOPLE_NOUN = re.compile(r"patients|participants|subjects|cases|children|women|\bmen\b")
@@ -129,7 +116,6 @@ BARE_CUES = re.compile(
 SPREAD_WORD = re.compile(r"\b(?:sds?|sem?|s\.[de]|standard)\b")
 
 
-CI_WORD = re.compile(r"\bci\b|confidence")
 
 #: Statistics named ahead of bracketed intervals: "median value (IQR)", "median (interquartile range)".
 IQR_CONTEXT = re.compile(r"\b(?:median|IQR|interquartile)\b", re.IGNORECASE)
@@ -163,19 +149,6 @@ class Mention:
     def baseline(self) -> bool:
         """True when the value is the baseline (its timepoint is "baseline", day 0)."""
         return self.timepoint is not None and self.timepoint.label == "baseline"
-
-
-def to_float(text: str) -> float:
-    """'−7.9' -> -7.9, '533,482.5' -> 533482.5, '1·6' -> 1.6, '0. 99' -> 0.99."""
-    cleaned = DIGIT_GROUPING.sub("", text).replace("·", ".")
-    return float("-" + cleaned[1:] if cleaned[:1] in "−–‒" and cleaned else cleaned)
-
-
-def p_float(text: str) -> float | None:
-    """A p-value's number, scientific notation included ("3.29×10-6"); None when outside [0, 1]."""
-    sci = re.fullmatch(r"(\d(?:\.\d+)?)\s?[x×]\s?10\s?[-−–]\s?(\d+)", text.strip())
-    value = float(f"{sci.group(1)}e-{sci.group(2)}") if sci else to_float(text)
-    return value if 0 <= value <= 1 else None
 
 
 def find_mentions(text: str, start: int, end: int, timepoints: list[Timepoint] | None = None) -> list[Mention]:
@@ -434,7 +407,7 @@ def _late_spread_mentions(text: str, start: int, end: int, lower: str):
         return
     for match in MEAN_SD_LATE.finditer(text, start, end):
         statistic = "mean_se" if match.group("kind").upper().startswith("SE") else "mean_sd"
-        mention = _mention(match, statistic, "mean_sd_late", spread=to_float(match.group("spread")))
+        mention = _mention(match, statistic, "mean_sd_late", spread=parse_decimal(match.group("spread")))
         if match.group("unit1"):
             mention.unit = "%"
         yield mention
@@ -781,17 +754,8 @@ def _mention(match: re.Match, statistic: str, rule: str, **extra) -> Mention:
     end = match.end()
     while end > value_start and match.string[end - 1].isspace():
         end -= 1  # evidence ends at the last printed character
-    mention = Mention(start=value_start, end=end, value=to_float(match.group("value")),
+    mention = Mention(start=value_start, end=end, value=parse_decimal(match.group("value")),
                       statistic=statistic, rule=rule, **extra)
     if "open" in match.re.groupindex and match.group("open"):
         mention.start = match.start()
-    return mention
-
-
-def _interval(match: re.Match, statistic: str, rule: str) -> Mention:
-    mention = _mention(match, statistic, rule, low=to_float(match.group("low")), high=to_float(match.group("high")))
-    if match.group("unit1"):
-        mention.unit = "%"
-    elif "unitw" in match.re.groupindex and match.group("unitw"):
-        mention.unit = match.group("unitw")
     return mention
